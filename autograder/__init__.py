@@ -1,0 +1,3 @@
+"""dlgrade: the deep-learning course's sandboxed autograder."""
+
+__version__ = "0.1.0"

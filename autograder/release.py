@@ -1,0 +1,220 @@
+"""Solutions → student stubs and nbgrader notebooks (`dlgrade release`).
+
+`solutions/<name>.py` is the single source of truth: a jupytext py:percent notebook whose
+graded code sits between `### BEGIN SOLUTION` and `### END SOLUTION` lines. From it we make
+
+* `assignments/<name>.py`: the same text with every solution region replaced by
+  `# YOUR CODE HERE` / `raise NotImplementedError("not implemented yet")` at the marker's
+  indentation, and with every cell tagged `solution_only` (the course's own checks) removed;
+* `assignments/<name>.ipynb`: that stub as an nbformat v4 notebook carrying nbgrader (schema 3)
+  cell metadata: cells with a stubbed region are unlocked solution cells, all others locked.
+
+A region at module level (indent 0), or directly in a class body, gets the same two lines, so
+that stub raises when imported (in a notebook, when its cell runs). Keep regions inside function
+and method bodies so that an untouched stub imports cleanly and only a call raises.
+Both outputs are deterministic: the same solution gives byte-identical files.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from . import course
+
+STUB_LINES = ("# YOUR CODE HERE", 'raise NotImplementedError("not implemented yet")')
+SOLUTION_ONLY_TAG = "solution_only"
+NOTE = "# This file is generated from solutions/{name}.py by `dlgrade release`; edit the marked regions."
+DEFAULT_KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+_CELL_MARKER = re.compile(r"^#\s*%%")
+_TAGS = re.compile(r"\btags\s*=\s*\[([^\]]*)\]")
+_BEGIN = re.compile(r"^(\s*)#+\s*BEGIN SOLUTION\s*$")
+_END = re.compile(r"^(\s*)#+\s*END SOLUTION\s*$")
+_DEF_NAME = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)", re.MULTILINE)
+_NOTE_LINE = re.compile(r"^# This file is generated from \S+ by `dlgrade release`")
+
+
+def _header_end(lines: list[str]) -> int:
+    """Index of the first line after the jupytext `# ---` header (0 when there is none)."""
+    if lines and lines[0].rstrip() == "# ---":
+        for i in range(1, len(lines)):
+            if lines[i].rstrip() == "# ---":
+                return i + 1
+    return 0
+
+
+def _is_solution_only(marker_line: str) -> bool:
+    """Whether a `# %% ...` cell marker line carries the `solution_only` tag."""
+    match = _TAGS.search(marker_line)
+    return bool(match) and re.search(rf"[\"']{SOLUTION_ONLY_TAG}[\"']", match.group(1)) is not None
+
+
+def make_stub_source(solution_text: str, name: str = "solution") -> str:
+    """Return the student stub (py:percent text) for one solution's text.
+
+    `name` is the assignment name: it goes into the generated-file note after the jupytext
+    header and into error messages. Raises ValueError, naming the file and line, for an
+    END without a BEGIN, a BEGIN inside a region, or a region left open at a cell marker
+    or at the end of the file.
+    """
+    where = f"solutions/{name}.py"
+    lines = solution_text.splitlines()
+    start = _header_end(lines)
+    out = lines[:start] + [NOTE.format(name=name)]
+    open_at = None  # (line number, indentation) of the BEGIN of the region we are inside
+    skipping = False  # inside a solution_only cell
+    for lineno, line in enumerate(lines[start:], start=start + 1):
+        begin, end = _BEGIN.match(line), _END.match(line)
+        if _CELL_MARKER.match(line):
+            if open_at:
+                raise ValueError(f"{where}:{open_at[0]}: '### BEGIN SOLUTION' is not closed "
+                                 f"before the next cell (line {lineno})")
+            skipping = _is_solution_only(line)
+        if begin:
+            if open_at:
+                raise ValueError(f"{where}:{lineno}: nested '### BEGIN SOLUTION' (the region "
+                                 f"opened at line {open_at[0]} is not closed)")
+            open_at = (lineno, begin.group(1))
+        elif end:
+            if not open_at:
+                raise ValueError(f"{where}:{lineno}: '### END SOLUTION' without a matching "
+                                 "'### BEGIN SOLUTION'")
+            if not skipping:
+                out.extend(open_at[1] + stub for stub in STUB_LINES)
+            open_at = None
+        elif not open_at and not skipping:
+            out.append(line)
+    if open_at:
+        raise ValueError(f"{where}:{open_at[0]}: '### BEGIN SOLUTION' without a matching "
+                         "'### END SOLUTION'")
+    while len(out) > start + 1 and not out[-1].strip():
+        out.pop()  # blank lines left before a removed trailing solution_only cell
+    text = "\n".join(out) + "\n"
+    compile(text, where.replace("solutions/", "assignments/"), "exec")  # fail loudly if the stub is not Python
+    return text
+
+
+def _strip_note(stub_source: str) -> str:
+    """Drop the generated-file note: in a notebook it would become a cell of its own."""
+    lines = stub_source.splitlines()
+    start = _header_end(lines)
+    if start < len(lines) and _NOTE_LINE.match(lines[start]):
+        del lines[start]
+    return "\n".join(lines) + "\n"
+
+
+def _sanitise(text: str) -> str:
+    """An nbgrader grade_id / nbformat cell id: [A-Za-z0-9_-], at most 64 characters."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", text)[:64] or "cell"
+
+
+def _is_stubbed(cell) -> bool:
+    return cell.cell_type == "code" and any(
+        line.strip() == STUB_LINES[0] for line in cell.source.splitlines())
+
+
+def make_notebook(stub_source: str, name: str) -> nbformat.NotebookNode:
+    """Convert stub py:percent text to a validated nbformat v4.5 notebook with nbgrader metadata.
+
+    Code cells holding a stubbed region are solution cells (unlocked; grade_id = the first
+    def/class name in the cell, or `<name>-cell-<index>` when there is none or it is taken);
+    every other cell is locked with grade_id `<name>-cell-<index>`. Each cell's id is its
+    grade_id. Jupytext's own metadata is dropped; of the cell metadata only `tags` is kept.
+    """
+    nb = jupytext.reads(_strip_note(stub_source), fmt="py:percent")
+    metadata = {k: v for k, v in nb.metadata.items() if k != "jupytext"}
+    metadata.setdefault("kernelspec", dict(DEFAULT_KERNELSPEC))
+    cells, used = [], set()
+    for cell in nb.cells:
+        tags = [t for t in cell.metadata.get("tags", []) if t != SOLUTION_ONLY_TAG]
+        if SOLUTION_ONLY_TAG in cell.metadata.get("tags", []):
+            continue  # defensive: make_stub_source has already removed these
+        index = len(cells)
+        solution = _is_stubbed(cell)
+        grade_id = _sanitise(f"{name}-cell-{index}")
+        found = _DEF_NAME.search(cell.source) if solution else None
+        if found and _sanitise(found.group(1)) not in used:
+            grade_id = _sanitise(found.group(1))
+        used.add(grade_id)
+        cell_metadata = {"nbgrader": {
+            "grade": False, "grade_id": grade_id, "locked": not solution,
+            "schema_version": 3, "solution": solution, "task": False}}
+        if tags:
+            cell_metadata["tags"] = tags
+        if cell.cell_type == "code":
+            new = nbformat.v4.new_code_cell(cell.source, metadata=cell_metadata, id=grade_id)
+        elif cell.cell_type == "markdown":
+            new = nbformat.v4.new_markdown_cell(cell.source, metadata=cell_metadata, id=grade_id)
+        else:
+            new = nbformat.v4.new_raw_cell(cell.source, metadata=cell_metadata, id=grade_id)
+        cells.append(new)
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata=metadata)
+    notebook.nbformat, notebook.nbformat_minor = 4, 5
+    nbformat.validate(notebook)
+    return notebook
+
+
+def notebook_text(notebook: nbformat.NotebookNode) -> str:
+    """The stable on-disk form of a notebook (as Jupyter writes it, with a final newline)."""
+    return nbformat.writes(notebook) + "\n"
+
+
+def render(assignment: course.Assignment) -> dict[Path, str]:
+    """The released files of one assignment: {stub_path: stub text, notebook_path: ipynb text}."""
+    solution = assignment.solution_path.read_text(encoding="utf-8")
+    stub = make_stub_source(solution, assignment.name)
+    return {assignment.stub_path: stub,
+            assignment.notebook_path: notebook_text(make_notebook(stub, assignment.name))}
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and os.replace: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def release(check: bool = False, assignments=None) -> list[Path]:
+    """Regenerate stubs and notebooks from the solutions that exist.
+
+    `assignments` defaults to `course.ASSIGNMENTS`; those without a solution file yet are
+    skipped. With `check=False`, write each file whose content changed and return the paths
+    written. With `check=True`, write nothing and return the paths missing or out of date.
+    Raises ValueError for a solution with broken solution markers.
+    """
+    chosen = course.ASSIGNMENTS if assignments is None else assignments
+    paths = []
+    for assignment in chosen:
+        if not assignment.solution_path.exists():
+            continue
+        for path, text in render(assignment).items():
+            if _current(path) == text:
+                continue
+            if not check:
+                _write_atomic(path, text)
+            paths.append(path)
+    return paths
+
+
+def stale_paths(assignments=None) -> list[Path]:
+    """The released files that are missing or out of date (what `dlgrade release --check` lists)."""
+    return release(check=True, assignments=assignments)

@@ -1,0 +1,220 @@
+"""The sandboxed child: runs one submission's code and answers the parent's requests.
+
+Life of a child (forked from the zygote, see ``zygote.py``):
+
+1. ``enter_sandbox``: own session, cwd and HOME in its private directory, stdin from
+   /dev/null, stdout/stderr into a capture file, every other descriptor closed, resource
+   limits, forbidden-API tripwires, and finally the audit-hook policy.
+2. ``load``: execute the submission's cells in order (errors are recorded, the next cell
+   still runs, like Jupyter's "Run All" with errors allowed) into a module ``submission``.
+3. ``run``: for each request, call the graded function (or scenario) on each case's
+   arguments and send back plain arrays, the captured output and any error.
+
+Nothing here decides a score. The parent compares the arrays with the reference.
+"""
+from __future__ import annotations
+
+import builtins
+import linecache
+import os
+import signal
+import sys
+import time
+import traceback
+import types
+
+from . import limits, policy, tripwire, wire
+from .. import scenarios
+
+OUTPUT_HEAD = 2500  # characters of captured output kept from the start of a request ...
+OUTPUT_TAIL = 1000  # ... and from its end
+MAX_MESSAGE = 1500  # characters of an exception message
+
+
+class Child:
+    def __init__(self, fd: int, config: dict) -> None:
+        self.fd = fd
+        self.config = config
+        self.workdir = config["workdir"]
+        self.module: types.ModuleType | None = None
+        self.student_files: set[str] = set()
+        self.violations: list[str] = []
+        self.capture_fd = -1
+
+    # --- set-up ---------------------------------------------------------------------
+
+    def enter_sandbox(self) -> None:
+        os.setsid()
+        os.chdir(self.workdir)
+        os.environ.update(HOME=self.workdir, TMPDIR=self.workdir, MPLCONFIGDIR=self.workdir)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        self.capture_fd = os.open(os.path.join(self.workdir, ".output"),
+                                  os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(self.capture_fd, 1)
+        os.dup2(self.capture_fd, 2)
+        keep = sorted({0, 1, 2, self.fd, self.capture_fd})
+        _close_other_fds(keep)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a flood of output fails a write instead
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_DFL)
+        limits.apply(self.config["limits"])
+        tripwire.install(tuple(self.config.get("forbidden", ())))
+        policy.install(self.workdir, tuple(self.config["private"]), self.violations)
+
+    # --- output capture -------------------------------------------------------------
+
+    def take_output(self) -> str:
+        """Captured stdout/stderr since the last call, truncated, and reset the capture."""
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        try:
+            size = os.fstat(self.capture_fd).st_size
+            head = os.pread(self.capture_fd, OUTPUT_HEAD, 0)
+            tail = os.pread(self.capture_fd, OUTPUT_TAIL, max(size - OUTPUT_TAIL, OUTPUT_HEAD))
+            os.ftruncate(self.capture_fd, 0)
+            os.lseek(self.capture_fd, 0, os.SEEK_SET)
+        except OSError:
+            return ""
+        text = head.decode("utf-8", "replace")
+        if size > OUTPUT_HEAD + OUTPUT_TAIL:
+            text += f"\n... [{size - OUTPUT_HEAD - OUTPUT_TAIL} bytes of output cut] ...\n"
+        if size > OUTPUT_HEAD:
+            text += tail.decode("utf-8", "replace")
+        return text
+
+    # --- errors ---------------------------------------------------------------------
+
+    def describe_error(self, exc: BaseException) -> dict:
+        if isinstance(exc, tripwire.ForbiddenAPIError):
+            return {"kind": "forbidden", "message": _safe_str(exc)}
+        if isinstance(exc, NotImplementedError):
+            return {"kind": "not_implemented", "message": _safe_str(exc)}
+        if isinstance(exc, scenarios.MissingName):
+            return {"kind": "missing", "message": _safe_str(exc)}
+        kind = "bad_return" if isinstance(exc, scenarios.ReturnValueError) else "exception"
+        if isinstance(exc, SystemExit):
+            message = f"SystemExit: your code called sys.exit({_safe_str(exc)})"
+        else:
+            message = f"{type(exc).__name__}: {_safe_str(exc)}"
+        return {"kind": kind, "message": message, "traceback": self.student_traceback(exc)}
+
+    def _student_frames(self, exc: BaseException) -> list:
+        try:
+            frames = traceback.extract_tb(exc.__traceback__)
+        except Exception:
+            return []
+        return [f for f in frames if f.filename in self.student_files]
+
+    def student_traceback(self, exc: BaseException) -> str:
+        """The traceback cut down to the student's own lines."""
+        lines = []
+        for frame in self._student_frames(exc)[-8:]:
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line.strip()}")
+        return "\n".join(lines)
+
+    # --- requests -------------------------------------------------------------------
+
+    def load(self, header: dict) -> dict:
+        module = types.ModuleType("submission")
+        module.__file__ = header.get("path", "submission.py")
+        module.__builtins__ = builtins
+        sys.modules["submission"] = module
+        self.module = module
+        cells = []
+        for cell in header["cells"]:
+            filename, source = cell["filename"], cell["source"]
+            self.student_files.add(filename)
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            error = None
+            try:
+                exec(compile(source, filename, "exec"), module.__dict__)
+            except BaseException as exc:  # noqa: BLE001 - student code may raise anything
+                error = self.describe_error(exc)
+            cells.append({"label": cell["label"], "error": error, "output": self.take_output()})
+        defined = {name: callable(getattr(module, name, None)) for name in header["functions"]}
+        return {"cells": cells, "defined": defined}
+
+    def run(self, header: dict, arrays: list) -> tuple[dict, list]:
+        scenario = scenarios.get(header["scenario"])
+        function = header["function"]
+        out_arrays: list = []
+        results = []
+        for case in wire.decode_value(header["cases"], arrays):
+            args, kwargs = case
+            tripwire.STATE.used.clear()
+            before = len(self.violations)
+            started = time.perf_counter()
+            try:
+                tripwire.STATE.active = True
+                try:
+                    value = scenario(self.module, function, args, dict(kwargs))
+                finally:
+                    tripwire.STATE.active = False
+                value = scenarios.to_plain(value, header["template"])
+                result = {"ok": True, "value": wire.encode_value(value, out_arrays)}
+            except BaseException as exc:  # noqa: BLE001
+                result = {"ok": False, "error": self.describe_error(exc)}
+            result["seconds"] = time.perf_counter() - started
+            result["forbidden"] = sorted(set(tripwire.STATE.used))
+            result["blocked"] = self.violations[before:][:5]
+            results.append(result)
+            if not result["ok"]:
+                break  # the first failing case is what the feedback shows
+        return {"results": results, "output": self.take_output()}, out_arrays
+
+    def serve(self) -> None:
+        reader = wire.fd_reader(self.fd)
+        while True:
+            try:
+                header, arrays = wire.read_message(reader)
+            except wire.PeerClosed:
+                return
+            op = header.get("op")
+            if op == "load":
+                reply, out_arrays = self.load(header), []
+            elif op == "run":
+                reply, out_arrays = self.run(header, arrays)
+            else:
+                return
+            reply["id"] = header.get("id")
+            wire.send_message(self.fd, reply, out_arrays)
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except BaseException:  # noqa: BLE001 - a hostile __str__
+        text = "<unprintable exception>"
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " ..."
+
+
+def _close_other_fds(keep: list[int]) -> None:
+    low = 0
+    for fd in keep:
+        if fd > low:
+            os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 1 << 16)
+
+
+def main(fd: int, config: dict) -> None:
+    """Entry point in the freshly forked child; never returns."""
+    status = 0
+    try:
+        child = Child(fd, config)
+        child.enter_sandbox()
+        child.serve()
+    except BaseException:  # noqa: BLE001
+        status = 70
+    finally:
+        os._exit(status)
+

@@ -1,0 +1,231 @@
+"""The parent's side of the sandbox: start a zygote, fork children, talk to them, kill them.
+
+``Sandbox`` owns one zygote process (one per assignment in a run) and a private run
+directory under which every child gets its own working directory. ``SubmissionRun`` grades
+one submission: it forks a child, loads the submission into it, sends one request per check,
+and when the child dies (crash, ``os._exit``, timeout, memory) it reports the failure for
+that check and starts a fresh child for the next one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+
+from ..errors import GraderFault
+from . import wire
+from .limits import Limits
+
+ZYGOTE_START_TIMEOUT = 180.0
+LOAD_TIMEOUT = 60.0
+
+_SIGNAL_MEANING = {
+    "SIGKILL": "it was killed (out of memory, or the time limit)",
+    "SIGSEGV": "it crashed (segmentation fault: very deep recursion or a native crash)",
+    "SIGABRT": "it aborted (often a native library running out of memory)",
+    "SIGXCPU": "it used up its CPU-time limit",
+    "SIGBUS": "it crashed (bus error)",
+    "SIGFPE": "it crashed (floating-point exception)",
+}
+
+
+def describe_death(status: dict) -> str:
+    if "signal" in status:
+        name = status["signal"]
+        return f"the grading process ended: {_SIGNAL_MEANING.get(name, 'killed by ' + name)}"
+    code = status.get("exit_code")
+    return (f"the grading process ended with exit status {code}: "
+            "did your code call os._exit() or exit the interpreter?")
+
+
+class Sandbox:
+    """A zygote process plus the directory its children live in."""
+
+    def __init__(self, *, tensorflow: bool, forbidden: tuple[str, ...] = (),
+                 private: tuple[str, ...] = (), limits: Limits | None = None) -> None:
+        self.tensorflow = tensorflow
+        self.forbidden = tuple(forbidden)
+        self.limits = limits or Limits.from_env()
+        self.run_root = tempfile.mkdtemp(prefix="dlgrade-")
+        os.chmod(self.run_root, 0o700)
+        self.private = tuple(private) + (self.run_root,)
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+        self._buffer = b""
+        self.start()
+
+    # --- zygote lifecycle -----------------------------------------------------------
+
+    def start(self) -> None:
+        parent_end, zygote_end = socket.socketpair()
+        config = {"tensorflow": self.tensorflow, "forbidden": self.forbidden,
+                  "run_root": self.run_root}
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1")
+        self._log_path = os.path.join(self.run_root, "zygote.log")
+        with open(self._log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "autograder.sandbox.zygote",
+                 str(zygote_end.fileno()), json.dumps(config)],
+                pass_fds=[zygote_end.fileno()], stdin=subprocess.DEVNULL,
+                stdout=log, stderr=log, env=env, start_new_session=True)
+        zygote_end.close()
+        self.control = parent_end
+        self._buffer = b""
+        ready = self._read_reply(ZYGOTE_START_TIMEOUT)
+        if not ready.get("ready"):
+            raise GraderFault(f"the sandbox did not start: {self._log_tail()}")
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def _log_tail(self) -> str:
+        try:
+            with open(self._log_path, "rb") as log:
+                return log.read()[-2000:].decode("utf-8", "replace").strip() or "(no output)"
+        except OSError:
+            return "(no log)"
+
+    def _read_reply(self, timeout: float) -> dict:
+        self.control.settimeout(timeout)
+        try:
+            while b"\n" not in self._buffer:
+                data = self.control.recv(65536)
+                if not data:
+                    raise GraderFault(f"the sandbox's zygote exited: {self._log_tail()}")
+                self._buffer += data
+        except socket.timeout:
+            raise GraderFault("the sandbox's zygote did not answer") from None
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def _request(self, message: dict, fds: list[int] = ()) -> dict:
+        with self.lock:
+            if not self.alive():
+                self.restart()
+            data = json.dumps(message).encode() + b"\n"
+            try:
+                if fds:
+                    socket.send_fds(self.control, [data], list(fds))
+                else:
+                    self.control.sendall(data)
+                return self._read_reply(60.0)
+            except (OSError, GraderFault):
+                # The zygote died (it never runs student code, so this is rare): start anew.
+                self.restart()
+                raise GraderFault("the sandbox's zygote stopped; it was restarted") from None
+
+    def restart(self) -> None:
+        self._stop_zygote()
+        self.start()
+
+    def _stop_zygote(self) -> None:
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+            self.process = None
+
+    def close(self) -> None:
+        self._stop_zygote()
+        shutil.rmtree(self.run_root, ignore_errors=True)
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- children -------------------------------------------------------------------
+
+    def spawn(self) -> "ChildProcess":
+        parent_end, child_end = socket.socketpair()
+        config = {"limits": self.limits.to_dict(), "private": self.private}
+        try:
+            reply = self._request({"op": "spawn", "config": config}, [child_end.fileno()])
+        finally:
+            child_end.close()
+        if "pid" not in reply:
+            raise GraderFault(f"the sandbox could not start a child: {reply}")
+        return ChildProcess(self, reply["pid"], parent_end)
+
+    def reap(self, pid: int) -> dict:
+        return self._request({"op": "wait", "pid": pid})
+
+
+class ChildDied(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class ChildProcess:
+    sandbox: Sandbox
+    pid: int
+    sock: socket.socket
+    next_id: int = 0
+    finished: bool = field(default=False)
+
+    def request(self, header: dict, arrays: list, timeout: float) -> tuple[dict, list]:
+        """Send a request and wait for its reply; ``ChildDied`` if the child does not answer."""
+        self.next_id += 1
+        header = dict(header, id=self.next_id)
+        try:
+            self.sock.settimeout(timeout)
+            wire.send_message(self.sock.fileno(), header, arrays)
+            started = time.monotonic()
+            reply, out = wire.read_message(_deadline_reader(self.sock, started + timeout))
+        except (socket.timeout, TimeoutError):
+            self.kill()
+            raise ChildDied(f"it did not finish within {timeout:g} s "
+                            "(an endless loop, or far too slow) and was stopped") from None
+        except (wire.PeerClosed, BrokenPipeError, ConnectionResetError):
+            raise ChildDied(describe_death(self.kill())) from None
+        except (wire.ProtocolError, OSError) as exc:
+            self.kill()
+            raise ChildDied("the grading channel was corrupted (did your code write to file "
+                            f"descriptors it did not open?): {exc}") from None
+        if reply.get("id") != header["id"]:
+            self.kill()
+            raise ChildDied("the grading channel was corrupted (an out-of-order reply)")
+        return reply, out
+
+    def kill(self) -> dict:
+        """Kill the child's whole session and reap it; returns its exit status."""
+        if self.finished:
+            return {}
+        self.finished = True
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.sock.close()
+        try:
+            return self.sandbox.reap(self.pid)
+        except GraderFault:
+            return {}
+
+
+def _deadline_reader(sock: socket.socket, deadline: float):
+    def read(n: int) -> bytes:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise socket.timeout()
+        sock.settimeout(remaining)
+        return sock.recv(n)
+
+    return read

@@ -1,0 +1,169 @@
+"""Tripwires on the library functions an exercise forbids (``np.convolve`` in conv2d, ...).
+
+Each forbidden name (``numpy.convolve``, ``scipy.signal.*``, ``keras.layers.Conv2D``) is
+replaced, in the module that exports it and in every module of the same package that holds
+the same object, by a wrapper. While a graded call is running, a wrapper that is reached
+from student code (any frame on the stack outside the standard library, site-packages and
+the grader) records the use and raises :class:`ForbiddenAPIError`; otherwise it just calls
+the original, so library internals and grader scenarios are unaffected. For a class, its
+``__init__`` is wrapped, which also catches subclasses ("as parents").
+
+Modules imported later (``import scipy.signal`` inside a student's function) are patched as
+soon as they are loaded, through a meta-path finder. This is a guard for honest mistakes,
+not a security boundary: the verdict itself never trusts the child.
+"""
+from __future__ import annotations
+
+import fnmatch
+import importlib.abc
+import os
+import sys
+import sysconfig
+import types
+
+
+class ForbiddenAPIError(BaseException):
+    """Raised when graded code calls a forbidden library function (not an ``Exception``,
+    so a bare ``except Exception`` in student code does not swallow it)."""
+
+
+class _State:
+    def __init__(self) -> None:
+        self.active = False
+        self.used: list[str] = []
+        paths = sysconfig.get_paths()
+        roots = {paths.get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+        roots.add(os.path.dirname(os.__file__))
+        roots.add(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # autograder/
+        self.trusted = tuple(sorted(r for r in roots if r))
+
+
+STATE = _State()
+
+
+def called_from_student(frame) -> bool:
+    """Whether any frame from ``frame`` up the stack is outside trusted code."""
+    trusted = STATE.trusted
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(trusted) and not filename.startswith("<frozen "):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _wrap_function(name: str, original):
+    def tripwire(*args, **kwargs):
+        if STATE.active and called_from_student(sys._getframe(1)):
+            STATE.used.append(name)
+            raise ForbiddenAPIError(f"{name} is not allowed in this exercise")
+        return original(*args, **kwargs)
+
+    for attribute in ("__name__", "__qualname__", "__doc__", "__module__"):
+        try:
+            setattr(tripwire, attribute, getattr(original, attribute))
+        except (AttributeError, TypeError):
+            pass
+    tripwire._dlgrade_tripwire = name
+    return tripwire
+
+
+def _wrap_class(name: str, cls: type) -> None:
+    if getattr(cls.__init__, "_dlgrade_tripwire", None):
+        return
+    cls.__init__ = _wrap_function(name, cls.__init__)
+
+
+def _resolve(pattern: str):
+    """Yield (dotted name, owner object, attribute, value) for a pattern that can be resolved now."""
+    parts = pattern.split(".")
+    root = parts[0]
+    if root not in sys.modules:
+        return
+    owner = sys.modules[root]
+    for part in parts[1:-1]:
+        owner = getattr(owner, part, None)
+        if owner is None:
+            return
+    last = parts[-1]
+    if any(ch in last for ch in "*?["):
+        names = [n for n in dir(owner) if not n.startswith("_") and fnmatch.fnmatchcase(n, last)]
+    else:
+        names = [last]
+    for attribute in names:
+        value = getattr(owner, attribute, None)
+        if value is None or isinstance(value, types.ModuleType):
+            continue
+        if "*" in last and isinstance(value, type):
+            continue  # globs wrap functions; name classes explicitly
+        if callable(value):
+            yield ".".join(parts[:-1] + [attribute]), owner, attribute, value
+
+
+def _patch(pattern: str) -> None:
+    for name, owner, attribute, value in list(_resolve(pattern)):
+        if isinstance(value, type):
+            _wrap_class(name, value)
+            continue
+        if getattr(value, "_dlgrade_tripwire", None):
+            continue
+        wrapper = _wrap_function(name, value)
+        _replace_everywhere(name.split(".")[0], value, wrapper)
+        try:
+            setattr(owner, attribute, wrapper)
+        except (AttributeError, TypeError):
+            pass
+
+
+def _replace_everywhere(package: str, original, wrapper) -> None:
+    """Replace ``original`` by ``wrapper`` in every loaded module of ``package``."""
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not (module_name == package or module_name.startswith(package + ".")):
+            continue
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        for key, value in list(namespace.items()):
+            if value is original:
+                namespace[key] = wrapper
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Applies pending patterns once the module that provides them has been executed."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.patterns = patterns
+        self.roots = {p.split(".")[0] for p in patterns}
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname not in self.roots:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        loader = spec.loader
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        original_exec = loader.exec_module
+        patterns = [p for p in self.patterns if p.split(".")[0] == fullname]
+
+        def exec_module(module):
+            original_exec(module)
+            for pattern in patterns:
+                _patch(pattern)
+
+        loader.exec_module = exec_module
+        return spec
+
+
+def install(patterns: tuple[str, ...]) -> None:
+    """Patch what is importable now and arrange for the rest to be patched on import."""
+    for pattern in patterns:
+        _patch(pattern)
+    if patterns:
+        sys.meta_path.insert(0, _PatchOnImport(tuple(patterns)))

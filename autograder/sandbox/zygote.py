@@ -1,0 +1,137 @@
+"""The zygote: imports the heavy libraries once, then forks one sandboxed child per request.
+
+Started by the parent as ``python -m autograder.sandbox.zygote FD CONFIG_JSON`` — a fresh
+interpreter, so no trusted data (solutions, reference outputs) is ever in its memory and
+hence never in a child's. It never runs a TensorFlow op (a fork after an op deadlocks the
+child) and never runs student code. It speaks newline-delimited JSON on the control socket
+``FD``; a ``spawn`` request carries the child's end of a socketpair as an SCM_RIGHTS
+descriptor.
+
+Requests: ``{"op": "spawn", "config": {...}}`` -> ``{"pid": P, "workdir": D}``;
+``{"op": "wait", "pid": P}`` -> ``{"status": ...}`` (reaps the child, removes its directory).
+When the control socket closes, the zygote kills its children and exits.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+
+
+def _preload(config: dict) -> None:
+    import numpy  # noqa: F401 - every assignment needs it
+
+    if config.get("tensorflow"):
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import keras  # noqa: F401 - imports TensorFlow; runs no op
+        import tensorflow  # noqa: F401
+    from . import child, tripwire  # noqa: F401 - loaded before the fork, shared copy-on-write
+
+    tripwire.install(tuple(config.get("forbidden", ())))
+
+
+def _describe_status(status: int) -> dict:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return {"signal": name}
+    return {"exit_code": os.WEXITSTATUS(status)}
+
+
+class Zygote:
+    def __init__(self, control: socket.socket, config: dict) -> None:
+        self.control = control
+        self.config = config
+        self.children: dict[int, str] = {}  # pid -> workdir
+        self.buffer = b""
+
+    def read_request(self) -> tuple[dict | None, list[int]]:
+        fds: list[int] = []
+        while b"\n" not in self.buffer:
+            data, received, _flags, _addr = socket.recv_fds(self.control, 65536, 2)
+            fds += received
+            if not data:
+                return None, fds
+            self.buffer += data
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line), fds
+
+    def reply(self, message: dict) -> None:
+        self.control.sendall(json.dumps(message).encode() + b"\n")
+
+    def spawn(self, child_config: dict, fd: int) -> dict:
+        workdir = tempfile.mkdtemp(prefix="child-", dir=self.config["run_root"])
+        os.chmod(workdir, 0o700)
+        child_config = dict(child_config, workdir=workdir)
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            try:
+                self.control.close()
+                from .child import main
+
+                main(fd, child_config)
+            finally:
+                os._exit(70)
+        os.close(fd)
+        self.children[pid] = workdir
+        return {"pid": pid, "workdir": workdir}
+
+    def wait(self, pid: int) -> dict:
+        if pid not in self.children:
+            return {"error": f"unknown child {pid}"}
+        _, status = os.waitpid(pid, 0)
+        shutil.rmtree(self.children.pop(pid), ignore_errors=True)
+        return _describe_status(status)
+
+    def shutdown(self) -> None:
+        for pid, workdir in self.children.items():
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def serve(self) -> None:
+        self.reply({"ready": True, "pid": os.getpid()})
+        while True:
+            request, fds = self.read_request()
+            if request is None:
+                return
+            if request.get("op") == "spawn" and len(fds) == 1:
+                self.reply(self.spawn(request["config"], fds[0]))
+            elif request.get("op") == "wait":
+                self.reply(self.wait(int(request["pid"])))
+            else:
+                for fd in fds:
+                    os.close(fd)
+                self.reply({"error": "bad request"})
+
+
+def main(argv: list[str]) -> int:
+    fd, config = int(argv[1]), json.loads(argv[2])
+    control = socket.socket(fileno=fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _preload(config)
+    zygote = Zygote(control, config)
+    try:
+        zygote.serve()
+    except (OSError, ValueError):
+        pass
+    finally:
+        zygote.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

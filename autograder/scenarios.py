@@ -1,0 +1,104 @@
+"""How a check exercises a module, shared by the sandboxed child and the trusted parent.
+
+A *scenario* is ``scenario(module, name, args, kwargs) -> value``. The default, ``call``,
+calls ``module.<name>(*args, **kwargs)``. The same scenario runs on the student's module in
+the child and on the reference module in the parent, and ``to_plain`` turns each result into
+plain arrays shaped like the reference's result (its *template*), so the parent compares like
+with like. Later assignments (Keras classes) add scenarios that build a model, fit it, and
+return the numbers to compare.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+MAX_RESULT_BYTES = 64 * 1024 * 1024
+
+
+class MissingName(Exception):
+    """The submission does not define a graded function or class."""
+
+
+class ReturnValueError(TypeError):
+    """The graded function returned something that cannot be compared."""
+
+
+def call(module, name: str, args: tuple, kwargs: dict):
+    function = getattr(module, name, None)
+    if function is None:
+        raise MissingName(f"{name} is not defined in your file")
+    if not callable(function):
+        raise MissingName(f"{name} is defined but is not a function")
+    return function(*args, **kwargs)
+
+
+SCENARIOS = {"call": call}
+
+
+def get(name: str):
+    return SCENARIOS[name]
+
+
+# --- results -> plain arrays ----------------------------------------------------------
+
+def template_of(value):
+    """The structure of a (reference) result: "array", "none", or nested seq/map."""
+    if value is None:
+        return "none"
+    if isinstance(value, (tuple, list)):
+        return {"seq": [template_of(v) for v in value]}
+    if isinstance(value, Mapping):
+        return {"map": {str(k): template_of(v) for k, v in value.items()}}
+    return "array"
+
+
+def to_plain(value, template=None):
+    """Convert a result to plain NumPy arrays following ``template`` (inferred if None)."""
+    if template is None:
+        template = template_of(value)
+    if template == "none":
+        return None
+    if template == "array":
+        return to_array(value)
+    if "seq" in template:
+        expected = template["seq"]
+        if not isinstance(value, (tuple, list)):
+            raise ReturnValueError(
+                f"expected a tuple of {len(expected)} values, got {_kind(value)}")
+        if len(value) != len(expected):
+            raise ReturnValueError(
+                f"expected a tuple of {len(expected)} values, got {len(value)} values")
+        return tuple(to_plain(v, t) for v, t in zip(value, expected))
+    expected = template["map"]
+    if not isinstance(value, Mapping):
+        raise ReturnValueError(f"expected a dict with keys {sorted(expected)}, got {_kind(value)}")
+    missing = [k for k in expected if k not in value]
+    if missing:
+        raise ReturnValueError(f"the returned dict lacks the keys {missing}")
+    return {k: to_plain(value[k], t) for k, t in expected.items()}
+
+
+def to_array(value) -> np.ndarray:
+    """Anything array-like (NumPy, list, Keras/TF tensor) -> a plain numeric ndarray."""
+    if value is None:
+        raise ReturnValueError("returned None: did you forget a `return` statement?")
+    if isinstance(value, (str, bytes)):
+        raise ReturnValueError(f"returned {_kind(value)}, expected numbers")
+    try:
+        array = np.asarray(value)
+    except Exception as exc:  # ragged lists, hostile __array__
+        raise ReturnValueError(f"returned {_kind(value)}, which is not array-like ({exc})") from None
+    if array.dtype.kind == "V":  # e.g. bfloat16 from a tensor
+        array = array.astype(np.float32)
+    if array.dtype.kind not in "biufc":
+        raise ReturnValueError(f"returned {_kind(value)} holding {array.dtype}, expected numbers")
+    if array.nbytes > MAX_RESULT_BYTES:
+        raise ReturnValueError(f"returned an array of {array.nbytes} bytes, far larger than expected")
+    return np.array(array, copy=True, subok=False)
+
+
+def _kind(value) -> str:
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)}"
+    return f"a {type(value).__name__}"
