@@ -85,7 +85,7 @@ def decode_value(data, arrays: list, depth: int = 0):
 
 def _array_bytes(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    np.save(buffer, np.asarray(array), allow_pickle=False)
     return buffer.getvalue()
 
 

@@ -1,0 +1,96 @@
+"""Command line: ``dlgrade list | check | release`` -> the pipeline stages; no logic of its own."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from . import course
+from .errors import BadInput, GraderFault
+
+EXIT_BAD_INPUT = 2
+EXIT_GRADER_FAULT = 3
+
+
+def cmd_list(args) -> int:
+    table = Table(title="Assignments", title_justify="left")
+    for column in ("assignment", "title", "graded items", "checks", "points"):
+        table.add_column(column)
+    for assignment in course.ASSIGNMENTS:
+        if not assignment.available:
+            table.add_row(assignment.name, assignment.title, "[dim]not released yet[/dim]", "-", "-")
+            continue
+        rubric = assignment.rubric()
+        visible = len(rubric.select(hidden=False))
+        table.add_row(assignment.name, assignment.title, ", ".join(rubric.functions),
+                      f"{visible} visible + {len(rubric.checks) - visible} hidden",
+                      f"{rubric.max_score:g}")
+    Console().print(table)
+    return 0
+
+
+def cmd_check(args) -> int:
+    from . import grading, report
+
+    assignment = course.get(args.assignment)
+    path = args.path or assignment.stub_path
+    result = grading.grade_file(assignment.name, path, hidden=args.hidden)
+    if args.json:
+        sys.stdout.write(report.to_json(result) + "\n")
+    else:
+        report.print_result(result)
+    return 0
+
+
+def cmd_release(args) -> int:
+    from . import release
+
+    try:
+        paths = release.release(check=args.check)
+    except ValueError as exc:  # a malformed solution file
+        raise BadInput(str(exc)) from None
+    if args.check:
+        if paths:
+            print("out of date (run `dlgrade release`):", *map(str, paths), sep="\n  ")
+            return 1
+        print("assignments/ is up to date with solutions/")
+        return 0
+    print("\n".join(f"wrote {p}" for p in paths) or "assignments/ was already up to date")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dlgrade", description="Deep-learning course autograder")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    listing = commands.add_parser("list", help="assignments, their graded items and points")
+    listing.set_defaults(func=cmd_list)
+
+    check = commands.add_parser("check", help="grade one .py or .ipynb file")
+    check.add_argument("assignment")
+    check.add_argument("path", nargs="?", help="default: assignments/ASSIGNMENT.py")
+    check.add_argument("--json", action="store_true", help="print only the result object")
+    check.add_argument("--hidden", action="store_true", help="also run the hidden checks")
+    check.set_defaults(func=cmd_check)
+
+    rel = commands.add_parser("release", help="regenerate assignments/ from solutions/")
+    rel.add_argument("--check", action="store_true", help="fail if assignments/ is out of date")
+    rel.set_defaults(func=cmd_release)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BadInput as exc:
+        print(f"dlgrade: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except GraderFault as exc:
+        print(f"dlgrade: grader fault (not your fault; please report it): {exc}", file=sys.stderr)
+        return EXIT_GRADER_FAULT
+    except KeyboardInterrupt:
+        print("dlgrade: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,156 @@
+"""Reference vs returned values -> verdict and message (the trusted side).
+
+The values compared here came over the wire as plain arrays and are treated as untrusted
+data: anything unexpected (wrong structure, wrong type, NaN) is a mismatch with a message,
+never an exception.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from .rubric import Call, Check
+from .scenarios import to_plain
+
+
+def _fmt(x) -> str:
+    if isinstance(x, (complex, np.complexfloating)):
+        return f"{x:.6g}"
+    x = float(x)
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}"
+
+
+def _index(idx: tuple) -> str:
+    return "(" + ", ".join(str(int(i)) for i in idx) + ("," if len(idx) == 1 else "") + ")"
+
+
+def compare_arrays(expected: np.ndarray, got, *, rtol: float, atol: float, exact: bool) -> str | None:
+    """None if ``got`` matches ``expected`` within tolerance, else a message saying where not."""
+    expected = np.asarray(expected)
+    if isinstance(got, (bool, int, float)):
+        got = np.asarray(got)
+    if not isinstance(got, np.ndarray):
+        return f"expected an array, got {type(got).__name__}"
+    if got.shape != expected.shape:
+        if got.size == expected.size and got.size > 1:
+            return (f"shape mismatch: expected {expected.shape}, got {got.shape} "
+                    "(same number of values: a transpose or a reshape?)")
+        return f"shape mismatch: expected shape {expected.shape}, got {got.shape}"
+    if got.dtype.kind not in "biufc":
+        return f"expected numbers, got values of dtype {got.dtype}"
+    if expected.dtype.kind in "fc" and got.dtype.kind in "biu":
+        return (f"expected floating-point values, got dtype {got.dtype}: create the output "
+                "as floats (e.g. np.zeros(..., dtype=float)) and avoid integer division")
+    if got.size == 0:
+        return None
+    if exact:
+        return _compare_exact(expected, got)
+    return _compare_close(expected, got, rtol, atol)
+
+
+def _compare_exact(expected: np.ndarray, got: np.ndarray) -> str | None:
+    if got.dtype.kind in "fc":
+        if not np.all(np.isfinite(got)):
+            return "expected whole numbers, got nan or inf"
+        if np.any(got != np.round(got)):
+            where = tuple(np.argwhere(got != np.round(got))[0])
+            return f"expected whole numbers, got {_fmt(got[where])} at index {_index(where)}"
+    wrong = np.argwhere(got != expected)
+    if len(wrong) == 0:
+        return None
+    where = tuple(wrong[0])
+    if expected.ndim == 0:
+        return f"expected {_fmt(expected)}, got {_fmt(got)}"
+    return (f"{len(wrong)} of {expected.size} values differ; first at index {_index(where)}: "
+            f"expected {_fmt(expected[where])}, got {_fmt(got[where])}")
+
+
+def _compare_close(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> str | None:
+    expected = expected.astype(np.complex128 if expected.dtype.kind == "c" else np.float64)
+    got = got.astype(np.complex128 if got.dtype.kind == "c" else np.float64)
+    finite = np.isfinite(expected)
+    scale = max(1.0, float(np.max(np.abs(expected[finite])))) if finite.any() else 1.0
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = np.abs(got - expected)
+        allowed = atol * scale + rtol * np.abs(expected)
+        # Non-finite reference values (rare) must be reproduced exactly.
+        bad = np.where(finite, ~(error <= allowed), ~((got == expected) | (np.isnan(got) & np.isnan(expected))))
+    if not bad.any():
+        return None
+    count = int(bad.sum())
+    nonfinite = bad & ~np.isfinite(got)
+    if nonfinite.any():
+        where = tuple(np.argwhere(nonfinite)[0])
+        return (f"got {_fmt(got[where])} at index {_index(where)} where {_fmt(expected[where])} "
+                f"was expected ({int(nonfinite.sum())} non-finite values): an overflow, "
+                "a division by zero or log(0)?")
+    excess = np.where(bad, error - allowed, -np.inf)
+    where = np.unravel_index(int(np.argmax(excess)), expected.shape)
+    abs_error = float(error[where])
+    rel_error = abs_error / max(abs(complex(expected[where])), 1e-12)
+    location = f" at index {_index(where)}" if expected.ndim else ""
+    return (f"max abs error {_fmt(abs_error)}{location}: expected {_fmt(expected[where])}, "
+            f"got {_fmt(got[where])} (relative error {rel_error:.3g}); "
+            f"{count} of {expected.size} values differ")
+
+
+def compare_values(expected, got, *, rtol: float = 1e-4, atol: float = 1e-4,
+                   exact: bool = False, where: str = "") -> str | None:
+    """Compare nested results (arrays, tuples, dicts, None) with ``expected``'s structure."""
+    prefix = f"{where}: " if where else ""
+    if expected is None:
+        return None
+    if isinstance(expected, tuple):
+        if not isinstance(got, tuple) or len(got) != len(expected):
+            return f"{prefix}expected a tuple of {len(expected)} values"
+        for i, (e, g) in enumerate(zip(expected, got)):
+            message = compare_values(e, g, rtol=rtol, atol=atol, exact=exact,
+                                     where=f"{where}[{i}]" if where else f"returned value [{i}]")
+            if message:
+                return message
+        return None
+    if isinstance(expected, Mapping):
+        if not isinstance(got, Mapping):
+            return f"{prefix}expected a dict with keys {sorted(expected)}"
+        for key, e in expected.items():
+            if key not in got:
+                return f"{prefix}the returned dict lacks the key {key!r}"
+            message = compare_values(e, got[key], rtol=rtol, atol=atol, exact=exact,
+                                     where=f"{where}[{key!r}]" if where else f"returned [{key!r}]")
+            if message:
+                return message
+        return None
+    message = compare_arrays(expected, got, rtol=rtol, atol=atol, exact=exact)
+    return f"{prefix}{message}" if message else None
+
+
+def judge_case(check: Check, call: Call, expected, got) -> str | None:
+    """Apply the check's own comparison, or the default one."""
+    if check.compare is not None:
+        try:
+            return check.compare(expected, got, call)
+        except Exception as exc:  # the returned data broke an assumption of the comparison
+            return f"the returned values could not be checked ({type(exc).__name__}: {exc})"
+    return compare_values(expected, got, rtol=check.rtol, atol=check.atol, exact=check.exact)
+
+
+def diagnose(check: Check, call: Call, got, reference_module) -> str | None:
+    """The hint of the first known mistake whose output matches ``got``, if any."""
+    for diagnosis in check.diagnoses:
+        try:
+            mistaken = diagnosis.mistaken(reference_module, call)
+        except Exception:  # a mistake model that does not apply to these inputs
+            continue
+        try:
+            mistaken = to_plain(mistaken)
+        except Exception:
+            continue
+        if compare_values(mistaken, got, rtol=check.rtol, atol=check.atol, exact=check.exact) is None:
+            return diagnosis.hint
+    return None

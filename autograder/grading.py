@@ -1,0 +1,154 @@
+"""The grading pipeline for one submission: load -> run in sandbox -> compare -> result.
+
+``grade_file`` is what ``dlgrade check`` runs; batch grading calls ``grade_submission`` with
+a shared ``Sandbox`` and ``Reference`` so the zygote and the reference outputs are made once.
+The result is the Gradescope-compatible result object of the contract.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from . import course, submission as submission_mod
+from .compare import diagnose, judge_case
+from .reference import Reference
+from .rubric import Check, Rubric
+from .sandbox.client import Sandbox
+from .sandbox.runner import SubmissionRun
+from .scenarios import template_of
+
+MAX_FEEDBACK = 6000
+
+
+def private_paths(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """What student code may never read: solutions, rubrics, plus ``extra`` (batch dirs)."""
+    return (str(course.SOLUTIONS_DIR), str(course.RUBRICS_DIR)) + tuple(str(p) for p in extra)
+
+
+def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = ()) -> Sandbox:
+    return Sandbox(tensorflow=rubric.needs_tensorflow, forbidden=rubric.forbidden,
+                   private=private_paths(extra_private))
+
+
+def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False) -> dict:
+    """Grade one file; raises BadInput for a file we cannot grade, GraderFault for our bugs."""
+    assignment = course.get(assignment_name)
+    rubric = assignment.rubric()
+    loaded = submission_mod.load(path)
+    with make_sandbox(rubric) as sandbox:
+        return grade_submission(loaded, rubric, Reference(assignment), sandbox, hidden=hidden)
+
+
+def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, reference: Reference,
+                     sandbox: Sandbox, *, hidden: bool = False) -> dict:
+    started = time.perf_counter()
+    checks = rubric.select(hidden)
+    run = SubmissionRun(sandbox, loaded.cells, rubric.functions, str(loaded.path))
+    try:
+        load_report = run.load()
+        tests = [grade_check(check, run, reference, rubric, load_report) for check in checks]
+    finally:
+        run.close()
+    score = round(sum(t["score"] for t in tests), 6)
+    return {
+        "assignment": rubric.assignment,
+        "score": score,
+        "max_score": round(sum(c.points for c in checks), 6),
+        "execution_time": round(time.perf_counter() - started, 3),
+        "output": load_summary(loaded, load_report),
+        "tests": tests,
+    }
+
+
+def load_summary(loaded: submission_mod.Submission, report: dict) -> str:
+    """Top-level feedback: notebook notes, cells that raised, and a fatal load failure."""
+    lines = list(loaded.notes)
+    if "fatal" in report:
+        lines.append(f"Your file could not be loaded: {report['fatal']}.")
+    for cell in report.get("cells", []):
+        error = cell.get("error")
+        if error:
+            lines.append(f"{cell['label']} raised {error['message']}")
+            if error.get("traceback"):
+                lines.append(error["traceback"])
+    return "\n".join(lines)
+
+
+def _first_cell_error(report: dict) -> str | None:
+    for cell in report.get("cells", []):
+        if cell.get("error"):
+            return f"{cell['label']} raised {cell['error']['message']}"
+    return None
+
+
+def grade_check(check: Check, run: SubmissionRun, reference: Reference, rubric: Rubric,
+                load_report: dict) -> dict:
+    cases, expected = reference.expected(check)
+    template = template_of(expected[0]) if expected else "array"
+    outcome = run.run(check.scenario, check.function, cases, template, rubric.timeout)
+    message = evaluate(check, cases, expected, outcome, reference, load_report)
+    passed = message is None
+    return {
+        "name": check.name,
+        "number": check.number,
+        "score": check.points if passed else 0.0,
+        "max_score": check.points,
+        "status": "passed" if passed else "failed",
+        "visibility": check.visibility,
+        "output": "" if passed else message[:MAX_FEEDBACK],
+    }
+
+
+def evaluate(check: Check, cases: list, expected: list, outcome: dict,
+             reference: Reference, load_report: dict) -> str | None:
+    """None if the check passes, else the feedback text."""
+    if "died" in outcome:
+        return f"Your code did not complete this check: {outcome['died']}."
+    results = outcome["results"]
+    output = outcome.get("output", "")
+    for index, (call, want, result) in enumerate(zip(cases, expected, results)):
+        where = f"case {index + 1} of {len(cases)}: {check.function}({call.describe()})"
+        lines = failure_lines(check, call, want, result, reference, load_report)
+        if lines:
+            return _feedback(where, lines, result, output)
+    if len(results) < len(cases):
+        return "Your code did not return a result for every case."
+    return None
+
+
+def failure_lines(check: Check, call, want, result: dict, reference: Reference,
+                  load_report: dict) -> list[str]:
+    if result.get("forbidden"):
+        used = ", ".join(result["forbidden"])
+        return [f"Used {used}, which this exercise forbids: write it yourself with NumPy "
+                "indexing and arithmetic (see the assignment's instructions)."]
+    if not result.get("ok"):
+        error = result.get("error") or {}
+        kind, message = error.get("kind"), error.get("message", "")
+        if kind == "not_implemented":
+            return [f"{check.function} is not implemented yet."]
+        if kind == "missing":
+            cell_error = _first_cell_error(load_report)
+            extra = f" (note: {cell_error}, which may be why)" if cell_error else ""
+            return [f"{message}{extra}."]
+        lines = [f"Your code raised {message}" if kind == "exception" else f"{check.function} {message}"]
+        if error.get("traceback"):
+            lines.append(error["traceback"])
+        if check.hint:
+            lines.append(f"Hint: {check.hint}")
+        return lines
+    got = result.get("value")
+    mismatch = judge_case(check, call, want, got)
+    if mismatch is None:
+        return []
+    hint = diagnose(check, call, got, reference.module) or check.hint
+    return [mismatch] + ([f"Hint: {hint}"] if hint else [])
+
+
+def _feedback(where: str, lines: list[str], result: dict, output: str) -> str:
+    text = [f"Failed on {where}", *lines]
+    if result.get("blocked"):
+        text.append("The sandbox blocked: " + "; ".join(map(str, result["blocked"])))
+    if output.strip():
+        text.append("Your code printed:\n" + output.rstrip())
+    return "\n".join(text)
