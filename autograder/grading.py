@@ -137,6 +137,11 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
         if check.hint:
             lines.append(f"Hint: {check.hint}")
         return lines
+    if check.fail_on_warning and result.get("warnings"):
+        warning = result["warnings"][0]
+        hint = check.hint or "compute it in a numerically stable way"
+        return [f"NumPy warned while your code ran ({warning}): the computation overflowed or "
+                f"divided by zero on these inputs.", f"Hint: {hint}"]
     got = result.get("value")
     mismatch = judge_case(check, call, want, got)
     if mismatch is None:

@@ -47,7 +47,7 @@ def _describe_value(value: Any) -> str:
     if isinstance(value, np.ndarray):
         if value.size <= 4:
             return np.array2string(value, separator=", ")
-        return f"array{tuple(value.shape)}"
+        return f"array(shape={tuple(value.shape)})"
     if isinstance(value, tuple):
         return "(" + ", ".join(_describe_value(v) for v in value) + ("," if len(value) == 1 else "") + ")"
     return repr(value)
@@ -86,8 +86,13 @@ class Check:
     # else a message saying what is wrong.
     compare: Callable[[Any, Any, Call], str | None] | None = None
     # How the child exercises the submission: "call" calls ``function`` with the case's
-    # arguments; other names refer to functions in ``autograder.scenarios``.
+    # arguments, "call_then_args" also returns the array arguments after the call (to check
+    # that they were not modified); "<assignment>:<name>" is a function in
+    # ``autograder/scenarios/<assignment>.py``.
     scenario: str = "call"
+    # Fail the check when the call raises a RuntimeWarning (NumPy overflow, divide by zero,
+    # invalid value), for checks of numerical stability.
+    fail_on_warning: bool = False
 
     def make_cases(self) -> list[Call]:
         """The check's inputs, reproducible from its seed."""

@@ -22,6 +22,9 @@ import sys
 import time
 import traceback
 import types
+import warnings
+
+import numpy as np
 
 from . import limits, policy, tripwire, wire
 from .. import scenarios
@@ -153,17 +156,23 @@ class Child:
             tripwire.STATE.used.clear()
             before = len(self.violations)
             started = time.perf_counter()
+            result_warnings: list[str] = []
             try:
-                tripwire.STATE.active = True
-                try:
-                    value = scenario(self.module, function, args, dict(kwargs))
-                finally:
-                    tripwire.STATE.active = False
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    tripwire.STATE.active = True
+                    try:
+                        with np.errstate(over="warn", divide="warn", invalid="warn"):
+                            value = scenario(self.module, function, args, dict(kwargs))
+                    finally:
+                        tripwire.STATE.active = False
+                        result_warnings = _warning_texts(caught)
                 value = scenarios.to_plain(value, header["template"])
                 result = {"ok": True, "value": wire.encode_value(value, out_arrays)}
             except BaseException as exc:  # noqa: BLE001
                 result = {"ok": False, "error": self.describe_error(exc)}
             result["seconds"] = time.perf_counter() - started
+            result["warnings"] = result_warnings
             result["forbidden"] = sorted(set(tripwire.STATE.used))
             result["blocked"] = self.violations[before:][:5]
             results.append(result)
@@ -187,6 +196,15 @@ class Child:
                 return
             reply["id"] = header.get("id")
             wire.send_message(self.fd, reply, out_arrays)
+
+
+def _warning_texts(caught: list) -> list[str]:
+    """RuntimeWarnings (NumPy's overflow, divide by zero, invalid value) raised by a call."""
+    texts = []
+    for record in caught[:20]:
+        if issubclass(record.category, RuntimeWarning):
+            texts.append(f"{record.category.__name__}: {_safe_str(record.message)}"[:300])
+    return texts[:5]
 
 
 def _safe_str(exc: BaseException) -> str:

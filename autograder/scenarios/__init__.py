@@ -9,6 +9,7 @@ return the numbers to compare.
 """
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 
 import numpy as np
@@ -33,11 +34,23 @@ def call(module, name: str, args: tuple, kwargs: dict):
     return function(*args, **kwargs)
 
 
-SCENARIOS = {"call": call}
+def call_then_args(module, name: str, args: tuple, kwargs: dict):
+    """Call, then return ``(result, *array_args)``: shows whether the call modified its inputs."""
+    originals = tuple(a for a in args if isinstance(a, np.ndarray))
+    result = call(module, name, args, kwargs)
+    return (result,) + originals
+
+
+_BUILTIN = {"call": call, "call_then_args": call_then_args}
 
 
 def get(name: str):
-    return SCENARIOS[name]
+    """The scenario called ``name``: a built-in one, or ``"<assignment>:<function>"``."""
+    if name in _BUILTIN:
+        return _BUILTIN[name]
+    module_name, _, function = name.partition(":")
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    return getattr(module, function)
 
 
 # --- results -> plain arrays ----------------------------------------------------------

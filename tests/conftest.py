@@ -1,0 +1,62 @@
+"""Shared fixtures: one sandbox and one reference per assignment for the whole session."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from autograder import course, grading, submission  # noqa: E402
+from autograder.reference import Reference  # noqa: E402
+
+TESTS = Path(__file__).resolve().parent
+SUBMISSIONS = TESTS / "submissions"
+
+
+def available_assignments() -> list[str]:
+    return [a.name for a in course.ASSIGNMENTS if a.available]
+
+
+def corpus() -> list[tuple[str, str, list[str]]]:
+    """(assignment, fixture file, expected failing check numbers) for every fixture."""
+    cases = []
+    for name in available_assignments():
+        manifest = SUBMISSIONS / name / "expected.json"
+        if manifest.exists():
+            for file, failing in sorted(json.loads(manifest.read_text()).items()):
+                cases.append((name, file, failing))
+    return cases
+
+
+class Grader:
+    """Grades files with a sandbox and reference kept for the whole test session."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, tuple] = {}
+
+    def __call__(self, assignment: str, path, hidden: bool = True) -> dict:
+        if assignment not in self._open:
+            a = course.get(assignment)
+            rubric = a.rubric()
+            self._open[assignment] = (rubric, Reference(a), grading.make_sandbox(rubric))
+        rubric, reference, sandbox = self._open[assignment]
+        loaded = submission.load(path)
+        return grading.grade_submission(loaded, rubric, reference, sandbox, hidden=hidden)
+
+    def close(self) -> None:
+        for _, _, sandbox in self._open.values():
+            sandbox.close()
+
+
+@pytest.fixture(scope="session")
+def grade():
+    grader = Grader()
+    yield grader
+    grader.close()
+
+
+def failed_numbers(result: dict) -> list[str]:
+    return [t["number"] for t in result["tests"] if t["status"] != "passed"]

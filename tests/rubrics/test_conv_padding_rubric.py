@@ -1,0 +1,270 @@
+"""The conv_padding rubric itself, checked in process (no sandbox, no grading engine).
+
+- every check's cases are reproducible from its seed, and the reference passes them;
+- every diagnosis reproduces a mistake that can be told apart from the reference on its check;
+- every fixture in tests/submissions/conv_padding/ differs from the reference on exactly the
+  checks listed in expected.json (hidden checks included), correct variants on none.
+
+The comparison mirrors the engine's default rule:
+|got - expected| <= atol * max(1, max|expected|) + rtol * |expected| (exact for exact checks).
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from autograder.rubric import Call, Check  # noqa: E402
+from autograder.rubrics.conv_padding import RUBRIC, lecture_example  # noqa: E402
+
+SOLUTION = ROOT / "solutions" / "conv_padding.py"
+FIXTURES = ROOT / "tests" / "submissions" / "conv_padding"
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text())
+CHECKS = {check.number: check for check in RUBRIC.checks}
+
+
+def load_module(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+REF = load_module(SOLUTION, "conv_padding_solution_for_rubric_tests")
+_CASES = {number: check.make_cases() for number, check in CHECKS.items()}
+_EXPECTED_OUT = {
+    number: [np.asarray(getattr(REF, CHECKS[number].function)(*c.args, **c.kwargs)) for c in cases]
+    for number, cases in _CASES.items()
+}
+
+
+def matches(expected, got, check: Check) -> bool:
+    """Whether ``got`` passes against ``expected`` under the check's comparison rule."""
+    try:
+        got = np.asarray(got)
+    except Exception:
+        return False
+    expected = np.asarray(expected)
+    if got.shape != expected.shape:
+        return False
+    if check.exact:
+        return bool(np.array_equal(got, expected))
+    if not np.issubdtype(got.dtype, np.number):
+        return False
+    got = got.astype(np.float64)
+    expected = expected.astype(np.float64)
+    if not np.all(np.isfinite(got)):
+        return False
+    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
+    return bool(np.all(np.abs(got - expected) <= check.atol * scale + check.rtol * np.abs(expected)))
+
+
+def run(module, check: Check, call: Call):
+    """The module's output for ``call``, or the exception it raised."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return getattr(module, check.function)(*call.args, **call.kwargs)
+        except Exception as exc:  # a crash is a failed case
+            return exc
+
+
+def failing_checks(module) -> list[str]:
+    failed = []
+    for number, check in CHECKS.items():
+        for expected, call in zip(_EXPECTED_OUT[number], _CASES[number]):
+            got = run(module, check, call)
+            if isinstance(got, Exception) or not matches(expected, got, check):
+                failed.append(number)
+                break
+    return failed
+
+
+def _equal_values(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype \
+            and np.array_equal(a, b)
+    if isinstance(a, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_equal_values, a, b))
+    return type(a) is type(b) and a == b
+
+
+# --- the rubric's shape ------------------------------------------------------------------
+
+
+def test_rubric_metadata():
+    assert RUBRIC.assignment == "conv_padding"
+    assert RUBRIC.needs_tensorflow is False
+    assert RUBRIC.functions == ["zero_pad", "conv_output_size", "conv2d", "conv1d"]
+    numbers = [c.number for c in RUBRIC.checks]
+    assert len(set(numbers)) == len(numbers)
+    assert len({c.seed for c in RUBRIC.checks}) == len(RUBRIC.checks), "seeds should differ"
+    for check in RUBRIC.checks:
+        assert check.name.startswith(check.function + ":"), check.name
+        assert check.points > 0
+        assert check.hint
+        assert check.scenario == "call"
+        assert check.exact == (check.function == "conv_output_size")
+    assert any(c.hidden for c in RUBRIC.checks) and not all(c.hidden for c in RUBRIC.checks)
+    assert 9.5 <= RUBRIC.max_score <= 12
+    for name in ("numpy.convolve", "numpy.correlate", "scipy.signal.*", "scipy.ndimage.*",
+                 "tensorflow.nn.conv*", "keras.ops.conv", "keras.layers.Conv2D"):
+        assert name in RUBRIC.forbidden
+
+
+@pytest.mark.parametrize("number", list(CHECKS))
+def test_cases_are_deterministic(number):
+    check = CHECKS[number]
+    first, second = check.make_cases(), check.make_cases()
+    assert len(first) >= 2
+    assert len(first) == len(second)
+    for a, b in zip(first, second):
+        assert _equal_values(a.args, b.args)
+        assert a.kwargs.keys() == b.kwargs.keys()
+        assert all(_equal_values(a.kwargs[k], b.kwargs[k]) for k in a.kwargs)
+
+
+def _wire_value(value) -> bool:
+    """What the wire protocol carries: arrays, Python scalars, strings, None, nested tuples."""
+    if isinstance(value, tuple):
+        return all(_wire_value(v) for v in value)
+    return value is None or isinstance(value, np.ndarray) or type(value) in (int, float, str, bool)
+
+
+@pytest.mark.parametrize("number", list(CHECKS))
+def test_inputs_are_small_float64(number):
+    for call in _CASES[number]:
+        for value in list(call.args) + list(call.kwargs.values()):
+            assert _wire_value(value), repr(value)
+            if isinstance(value, np.ndarray):
+                assert value.dtype == np.float64
+                assert value.ndim <= 4 and value.size <= 3 * 14 * 14 * 4
+                assert max(value.shape) <= 14
+
+
+@pytest.mark.parametrize("number", list(CHECKS))
+def test_reference_passes_its_own_cases(number):
+    check = CHECKS[number]
+    for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
+        again = run(REF, check, call)
+        assert not isinstance(again, Exception), again
+        assert matches(expected, again, check)
+        if check.exact:
+            assert isinstance(again, int)
+        else:
+            assert np.issubdtype(expected.dtype, np.floating)
+            assert np.all(np.isfinite(expected))
+
+
+def test_lecture_checks_use_the_lecture_numbers():
+    x, kernel = lecture_example()
+    assert x.shape == (1, 3, 3, 3) and kernel.shape == (3, 3, 3, 1)
+    for out in _EXPECTED_OUT["3.1"]:
+        np.testing.assert_array_equal(out[0, :, :, 0], [[9, 13, 9], [9, 8, 13], [5, 1, 4]])
+    for out in _EXPECTED_OUT["3.2"]:
+        np.testing.assert_array_equal(out, [[[[8]]]])
+    assert not CHECKS["3.1"].hidden and not CHECKS["3.2"].hidden
+
+
+def test_sizes_cover_non_dividing_strides():
+    for number in ("2.2", "2.3"):
+        calls = _CASES[number]
+        assert any((c.args[0] + 2 * c.kwargs["pad"] - c.args[1]) % c.kwargs["stride"] for c in calls)
+
+
+# --- diagnoses ---------------------------------------------------------------------------
+
+_DIAGNOSES = [(number, i) for number, check in CHECKS.items() for i in range(len(check.diagnoses))]
+
+
+@pytest.mark.parametrize("number,index", _DIAGNOSES)
+def test_diagnosis_is_distinguishable(number, index):
+    check = CHECKS[number]
+    diagnosis = check.diagnoses[index]
+    assert diagnosis.hint
+    differs = False
+    for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
+        try:
+            mistaken = diagnosis.mistaken(REF, call)
+        except ValueError:
+            continue  # the mistake cannot be computed for this input: the engine skips it
+        assert mistaken is not None
+        assert np.ndim(mistaken) == expected.ndim
+        if not matches(expected, mistaken, check):
+            differs = True
+    assert differs, f"diagnosis {index} of check {number} never gives a different output"
+
+
+# --- fixtures ----------------------------------------------------------------------------
+
+
+def test_expected_json_lists_every_fixture_and_known_checks():
+    files = sorted(p.name for p in FIXTURES.glob("*.py"))
+    assert sorted(EXPECTED) == files
+    for name, numbers in EXPECTED.items():
+        assert set(numbers) <= set(CHECKS), name
+        assert numbers == sorted(set(numbers), key=list(CHECKS).index), f"{name}: sorted, unique"
+        assert bool(numbers) != name.startswith("correct_"), name
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_fails_exactly_the_expected_checks(name):
+    module = load_module(FIXTURES / name, f"conv_padding_fixture_{name[:-3]}")
+    assert failing_checks(module) == EXPECTED[name]
+
+
+def first_diagnosis(check: Check, call: Call, got):
+    """As the engine does: the first diagnosis whose output matches ``got`` (None if none)."""
+    for diagnosis in check.diagnoses:
+        try:
+            mistaken = diagnosis.mistaken(REF, call)
+        except Exception:
+            continue
+        if matches(mistaken, got, check):
+            return diagnosis
+    return None
+
+
+# The mistake each fixture makes, as (part of) the name of the diagnosis that must name it.
+FIXTURE_MISTAKE = {
+    "ceil_output_size.py": "size_ceil",
+    "flipped_kernel.py": "flipped",
+    "forgets_same_padding.py": "padding_forgotten",
+    "ignores_bias.py": "bias_ignored",
+    "ignores_stride.py": "stride_ignored",
+    "pad_not_doubled_output_size.py": "size_pad_not_doubled",
+    "symmetric_same_padding.py": "same_extra_",
+    "zero_pad_pads_channels.py": "zero_pad_all_axes",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_MISTAKE))
+def test_fixture_feedback_names_its_mistake(name):
+    """On the first failing case of every check it fails (what the engine reports), the first
+    matching diagnosis is the fixture's own mistake."""
+    module = load_module(FIXTURES / name, f"conv_padding_fixture_diag_{name[:-3]}")
+    for number in EXPECTED[name]:
+        check = CHECKS[number]
+        for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
+            got = run(module, check, call)
+            assert not isinstance(got, Exception), (number, got)
+            if matches(expected, got, check):
+                continue
+            diagnosis = first_diagnosis(check, call, got)
+            assert diagnosis is not None, f"{name}: check {number} fails undiagnosed"
+            assert FIXTURE_MISTAKE[name] in diagnosis.mistaken.__name__, (number, diagnosis.hint)
+            break
+
+
+def test_every_mistake_fixture_has_a_named_mistake():
+    mistakes = {n for n, failing in EXPECTED.items() if failing}
+    assert mistakes - set(FIXTURE_MISTAKE) == {"memorised_lecture_answer.py"}
