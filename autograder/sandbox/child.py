@@ -4,7 +4,8 @@ Life of a child (forked from the zygote, see ``zygote.py``):
 
 1. ``enter_sandbox``: own session, cwd and HOME in its private directory, stdin from
    /dev/null, stdout/stderr into a capture file, every other descriptor closed, resource
-   limits, forbidden-API tripwires, and finally the audit-hook policy.
+   limits, the seccomp filter, and finally the audit-hook policy (the forbidden-API
+   tripwires were installed by the zygote).
 2. ``load``: execute the submission's cells in order (errors are recorded, the next cell
    still runs, like Jupyter's "Run All" with errors allowed) into a module ``submission``.
 3. ``run``: for each request, call the graded function (or scenario) on each case's
@@ -26,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from . import limits, policy, tripwire, wire
+from . import limits, policy, seccomp, tripwire, wire
 from .. import scenarios
 
 OUTPUT_HEAD = 2500  # characters of captured output kept from the start of a request ...
@@ -43,6 +44,7 @@ class Child:
         self.student_files: set[str] = set()
         self.violations: list[str] = []
         self.capture_fd = -1
+        self.seccomp = False
 
     # --- set-up ---------------------------------------------------------------------
 
@@ -65,7 +67,7 @@ class Child:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_DFL)
         limits.apply(self.config["limits"])
-        tripwire.install(tuple(self.config.get("forbidden", ())))
+        self.seccomp = seccomp.install()
         policy.install(self.workdir, tuple(self.config["private"]), self.violations)
 
     # --- output capture -------------------------------------------------------------
@@ -144,7 +146,7 @@ class Child:
                 error = self.describe_error(exc)
             cells.append({"label": cell["label"], "error": error, "output": self.take_output()})
         defined = {name: callable(getattr(module, name, None)) for name in header["functions"]}
-        return {"cells": cells, "defined": defined}
+        return {"cells": cells, "defined": defined, "seccomp": self.seccomp}
 
     def run(self, header: dict, arrays: list) -> tuple[dict, list]:
         scenario = scenarios.get(header["scenario"])
