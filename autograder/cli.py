@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -44,6 +46,48 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_grade(args) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from . import batch, report
+
+    if args.assignment:
+        course.get(args.assignment).rubric()  # an unknown or unreleased name is bad input
+        names = [args.assignment]
+    else:
+        names = [a.name for a in course.ASSIGNMENTS if a.available]
+    err = Console(stderr=True)
+    columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task("grading", total=None, rate="")
+
+        def on_start(total: int) -> None:
+            progress.update(task, total=total)
+
+        def on_done(outcome) -> None:
+            if outcome.fault:
+                err.print(f"[bold red]grader fault[/bold red] on {outcome.item.student}/"
+                          f"{outcome.item.assignment}: {outcome.fault}")
+            elapsed = progress.tasks[0].elapsed or 0.0
+            done = progress.tasks[0].completed + 1
+            progress.update(task, advance=1, rate=f"{done / elapsed:.1f}/s" if elapsed else "")
+
+        run = batch.grade_class(Path(args.submissions), Path(args.out), assignments=names,
+                                jobs=args.jobs, hidden=args.hidden, force=args.force,
+                                on_start=on_start, on_done=on_done)
+    for line in run.skipped_inputs:
+        err.print(f"[yellow]skipped[/yellow] {line}")
+    report.print_class(Path(args.out), run)
+    if run.interrupted:
+        err.print("interrupted: results written so far are kept; run again to finish")
+        return 130
+    if run.faults:
+        err.print(f"[bold red]{len(run.faults)} grader fault(s)[/bold red]; see {args.out}/summary.md")
+        return EXIT_GRADER_FAULT
+    return 0
+
+
 def cmd_release(args) -> int:
     from . import release
 
@@ -74,6 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print only the result object")
     check.add_argument("--hidden", action="store_true", help="also run the hidden checks")
     check.set_defaults(func=cmd_check)
+
+    grade = commands.add_parser("grade", help="grade a whole class into a gradebook")
+    grade.add_argument("submissions", help="folder of <student>/ folders, nbgrader's submitted/, or <student>.zip")
+    grade.add_argument("--out", required=True, help="where results, gradebook.csv and summary.md go")
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel submissions (default: cores)")
+    grade.add_argument("--assignment", help="grade only this assignment")
+    grade.add_argument("--hidden", action="store_true", help="also run the hidden checks")
+    grade.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+    grade.set_defaults(func=cmd_grade)
 
     rel = commands.add_parser("release", help="regenerate assignments/ from solutions/")
     rel.add_argument("--check", action="store_true", help="fail if assignments/ is out of date")

@@ -57,3 +57,27 @@ def to_markdown(result: dict) -> str:
         if test["status"] != "passed":
             lines += ["", f"## {test['number']} {test['name']}", "", "```", test["output"], "```"]
     return "\n".join(lines) + "\n"
+
+
+def print_class(out, run, console: Console | None = None) -> None:
+    """The final table of a batch run: one row per student, one column per assignment."""
+    import csv
+
+    console = console or Console()
+    path = out / "gradebook.csv"
+    if not path.exists():
+        return
+    rows = list(csv.reader(path.read_text().splitlines()))
+    if len(rows) < 2:
+        console.print("no submissions were graded")
+        return
+    table = Table(title=f"Gradebook ({path})", title_justify="left")
+    for column in rows[0]:
+        table.add_column(column, justify="left" if column == "student" else "right")
+    for row in rows[1:]:
+        table.add_row(*map(escape, row))
+    console.print(table)
+    graded = sum(1 for o in run.outcomes if o.result is not None)
+    skipped = sum(1 for o in run.outcomes if o.skipped)
+    console.print(f"graded {graded}, unchanged since the last run {skipped}, "
+                  f"grader faults {len(run.faults)}; details in {out / 'summary.md'}")

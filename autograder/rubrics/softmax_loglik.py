@@ -1,0 +1,734 @@
+"""Rubric for softmax_loglik: softmax, log-softmax, one-hot, the log-likelihood objective,
+categorical cross-entropy from logits, its gradient, and multi-label BCE (§5.1.3).
+
+Layout of the checks: one group per graded function (1 softmax, 2 log_softmax, 3 one_hot,
+4 log_likelihood_loss, 5 categorical_cross_entropy, 6 sparse_categorical_cross_entropy,
+7 softmax_cross_entropy_gradient, 8 multilabel_bce). Each check isolates one behaviour, so
+a typical mistake loses only the checks that name it:
+
+- only the checks with "large logits" in their name use |logits| near 1000 (and fail on a
+  NumPy RuntimeWarning); all other logits are moderate (|s| < 60), where even the formula
+  without the max shift is exact in float64;
+- only the softmax/log_softmax checks with "axis" in their name pass an ``axis``;
+- the large-logit checks of the batch losses and of the gradient use batches of one sample,
+  so that "sum instead of mean" or a missing 1/N is not graded twice; the large-logit check
+  of multilabel_bce uses one label per sample (C = 1), so that "mean over the labels instead
+  of the sum" is not graded twice either;
+- one_hot's value checks accept integer or boolean output (3.1, 3.2); only 3.3 grades the
+  float dtype, and its labels cover every class (so that a width taken from the labels is
+  graded by 3.2 alone);
+- only the log_likelihood_loss checks with "base" in their name pass a base other than 2.
+
+Hidden checks re-test the same behaviours on other shapes and seeds.
+"""
+from __future__ import annotations
+
+import math
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from ..compare import compare_values
+from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn
+
+# The lecture's example (§5.1.3): the same softmax output, once with a correct class that
+# got 0.0508 (e = 4.2990 bits), once with one that got 0.8360 (e = 0.2584 bits).
+LECTURE_O = np.array([[0.0508, 0.8360, 0.1132],
+                      [0.0508, 0.8360, 0.1132]])
+LECTURE_Y = np.array([0, 1])
+LECTURE_E = (4.2990, 0.2584)
+
+# --- input builders ------------------------------------------------------------------------
+
+
+def _logits(rng: np.random.Generator, *shape: int, scale: float = 3.0) -> np.ndarray:
+    return randn(rng, *shape, scale=scale)
+
+
+def _two_sizes(rng: np.random.Generator, low: int = 2, high: int = 6) -> tuple[int, int]:
+    """(N, C) with N != C, so that a max or sum without keepdims cannot broadcast silently."""
+    n = integers(rng, low, high)
+    c = integers(rng, low, high)
+    if c == n:
+        c += 1
+    return n, c
+
+
+def _labels(rng: np.random.Generator, n: int, c: int) -> np.ndarray:
+    return rng.integers(0, c, size=n).astype(np.int64)
+
+
+def _labels_all_classes(rng: np.random.Generator, c: int, extra: int) -> np.ndarray:
+    """Labels in which every class 0 .. c-1 occurs, shuffled."""
+    labels = np.concatenate([np.arange(c), rng.integers(0, c, size=extra)])
+    return rng.permutation(labels).astype(np.int64)
+
+
+def _probabilities(rng: np.random.Generator, n: int, c: int) -> np.ndarray:
+    e = np.exp(_logits(rng, n, c, scale=1.5))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _one_hot(labels: np.ndarray, c: int) -> np.ndarray:
+    return (labels[:, np.newaxis] == np.arange(c)).astype(np.float64)
+
+
+def _huge(rng: np.random.Generator, *shape: int) -> np.ndarray:
+    """Logits of magnitude up to about 1000, with exact +-1000 sprinkled in."""
+    s = rng.uniform(-1000.0, 1000.0, size=shape)
+    mask = rng.random(shape)
+    s[mask < 0.2] = 1000.0
+    s[mask > 0.8] = -1000.0
+    return s
+
+
+# --- 1. softmax ------------------------------------------------------------------------------
+
+
+def cases_softmax_last_axis(rng):
+    n, c = _two_sizes(rng)
+    return [
+        Call((_logits(rng, integers(rng, 2, 7)),)),
+        Call((_logits(rng, n, c),)),
+        Call((_logits(rng, *_two_sizes(rng)),), {"axis": -1}),
+        Call((_logits(rng, 2, integers(rng, 2, 4), integers(rng, 5, 6)),)),
+        Call((_logits(rng, integers(rng, 2, 5), 1),)),  # one class: probability 1
+        Call((np.full((2, 5), 3.0),)),  # equal logits: uniform
+    ]
+
+
+def cases_softmax_large(rng):
+    return [
+        Call((np.array([1000.0, 1000.0]),)),  # the spec's example: [0.5, 0.5]
+        Call((np.array([-1000.0, -1000.0, -1000.0]),)),
+        Call((np.array([[1000.0, -1000.0, 0.0], [1.0, 2.0, 3.0]]),)),
+        Call((np.array([1000.0, 999.0, 998.0, 990.0]),)),
+        Call((_huge(rng, *_two_sizes(rng)),)),
+        Call((_huge(rng, 2, 3, integers(rng, 4, 6)),)),
+    ]
+
+
+def cases_softmax_axis(rng):
+    calls = []
+    for axis in (0, 1):
+        calls.append(Call((_logits(rng, *_two_sizes(rng)),), {"axis": axis}))
+    a, b, c = integers(rng, 2, 3), integers(rng, 4, 5), integers(rng, 6, 7)
+    for axis in (0, 1, -2):
+        calls.append(Call((_logits(rng, a, b, c),), {"axis": axis}))
+    calls.append(Call((_logits(rng, *_two_sizes(rng)), 0)))  # axis passed positionally
+    return calls
+
+
+def cases_softmax_hidden(rng):
+    return [
+        Call((_logits(rng, 10, scale=5.0),)),
+        Call((_logits(rng, integers(rng, 6, 9), integers(rng, 10, 12), scale=4.0),)),
+        Call((_logits(rng, 2, 2, 3, integers(rng, 4, 6)),)),
+        Call((_logits(rng, *_two_sizes(rng)) + 40.0,)),  # shifted logits, same softmax
+        Call((_logits(rng, 1, integers(rng, 2, 5)),)),
+    ]
+
+
+# --- 2. log_softmax ----------------------------------------------------------------------------
+
+
+def cases_log_softmax_last_axis(rng):
+    return [
+        Call((_logits(rng, integers(rng, 2, 7)),)),
+        Call((_logits(rng, *_two_sizes(rng)),)),
+        Call((_logits(rng, *_two_sizes(rng)),), {"axis": -1}),
+        Call((_logits(rng, 2, integers(rng, 2, 4), integers(rng, 5, 6)),)),
+        Call((_logits(rng, 3, 1),)),  # one class: log 1 = 0
+        Call((np.array([[0.0, 0.0], [1.0, 1.0]]),)),  # log 0.5
+    ]
+
+
+def cases_log_softmax_large(rng):
+    return [
+        Call((np.array([1000.0, -1000.0]),)),  # [0, -2000]
+        Call((np.array([[1000.0, 1000.0], [-1000.0, -1000.0]]),)),
+        Call((np.array([0.0, -800.0, -1000.0]),)),
+        Call((_huge(rng, *_two_sizes(rng)),)),
+        Call((_huge(rng, 2, integers(rng, 2, 3), 4),)),
+    ]
+
+
+def cases_log_softmax_hidden(rng):
+    return [
+        Call((_logits(rng, *_two_sizes(rng)),), {"axis": 0}),
+        Call((_logits(rng, 2, integers(rng, 3, 4), 5),), {"axis": 1}),
+        Call((_logits(rng, 3, 4, 2),), {"axis": 0}),
+        Call((_logits(rng, integers(rng, 6, 9), 10, scale=5.0),)),
+        Call((_logits(rng, 12, scale=4.0),)),
+    ]
+
+
+# --- 3. one_hot ------------------------------------------------------------------------------
+
+
+def cases_one_hot_values(rng):
+    calls = [Call((np.array([2, 0, 1, 3], dtype=np.int64), 4)),
+             Call((np.array([0], dtype=np.int64), 1))]
+    for _ in range(3):
+        c = integers(rng, 2, 7)
+        calls.append(Call((_labels_all_classes(rng, c, integers(rng, 0, 5)), c)))
+    return calls
+
+
+def cases_one_hot_width(rng):
+    calls = [Call((np.array([0, 0, 1], dtype=np.int64), 4)),
+             Call((np.array([1], dtype=np.int64), 10))]
+    for _ in range(3):
+        c = integers(rng, 4, 9)
+        calls.append(Call((rng.integers(0, c - 2, size=integers(rng, 2, 8)).astype(np.int64), c)))
+    return calls
+
+
+def cases_one_hot_float(rng):
+    calls = []
+    for dtype in (np.int64, np.int32, np.int64):
+        c = integers(rng, 2, 6)
+        calls.append(Call((_labels_all_classes(rng, c, integers(rng, 0, 4)).astype(dtype), c)))
+    return calls
+
+
+def compare_ignoring_integer_dtype(expected, got, call) -> str | None:
+    """one_hot's values, accepting an integer or boolean result (check 3.3 grades the dtype)."""
+    if isinstance(got, np.ndarray) and got.dtype.kind in "biu":
+        got = got.astype(np.float64)
+    return compare_values(expected, got, exact=True)
+
+
+# --- 4. log_likelihood_loss -------------------------------------------------------------------
+
+
+def cases_loglik_lecture(rng):
+    return [
+        Call((LECTURE_O, LECTURE_Y)),
+        Call((LECTURE_O[:1], LECTURE_Y[:1])),
+        Call((LECTURE_O[1:], LECTURE_Y[1:]), {"base": 2}),
+    ]
+
+
+def cases_loglik_random(rng):
+    calls = []
+    for _ in range(3):
+        n, c = _two_sizes(rng, 2, 7)
+        calls.append(Call((_probabilities(rng, n, c), _labels(rng, n, c))))
+    c = integers(rng, 3, 6)
+    calls.append(Call((_probabilities(rng, 1, c), _labels(rng, 1, c))))
+    return calls
+
+
+def cases_loglik_base(rng):
+    calls = []
+    for base in (math.e, 10, math.e):
+        n, c = _two_sizes(rng, 2, 6)
+        calls.append(Call((_probabilities(rng, n, c), _labels(rng, n, c)), {"base": base}))
+    n, c = _two_sizes(rng, 2, 6)
+    calls.append(Call((_probabilities(rng, n, c), _labels(rng, n, c), math.e)))  # positional
+    return calls
+
+
+# --- 5. / 6. cross-entropy -----------------------------------------------------------------------
+
+
+def cases_cce(rng, sizes=((2, 6), (2, 6), (3, 8), (2, 4))):
+    calls = []
+    for low, high in sizes:
+        n, c = _two_sizes(rng, low, high)
+        calls.append(Call((_one_hot(_labels(rng, n, c), c), _logits(rng, n, c))))
+    return calls
+
+
+def cases_cce_hidden(rng):
+    return cases_cce(rng, sizes=((6, 10), (8, 12), (2, 3))) + [
+        Call((_one_hot(_labels(rng, 16, 5), 5), _logits(rng, 16, 5, scale=6.0)))]
+
+
+def _large_single_samples(rng):
+    """(labels, logits) pairs of one sample each with logits near +-1000."""
+    c = integers(rng, 3, 6)
+    return [
+        (np.array([1]), np.array([[1000.0, -1000.0, 0.0]])),  # loss 2000
+        (np.array([0]), np.array([[1000.0, 1000.0]])),  # ln 2
+        (np.array([2]), np.array([[-1000.0, -1000.0, -1000.0]])),  # ln 3
+        (np.array([0]), np.array([[1000.0, 0.0, -1000.0, 999.0]])),
+        (_labels(rng, 1, c), _huge(rng, 1, c)),
+    ]
+
+
+def cases_cce_large(rng):
+    return [Call((_one_hot(labels, logits.shape[1]), logits)) for labels, logits in _large_single_samples(rng)]
+
+
+def cases_scce(rng, sizes=((2, 6), (2, 6), (3, 8), (2, 4))):
+    calls = []
+    for low, high in sizes:
+        n, c = _two_sizes(rng, low, high)
+        calls.append(Call((_labels(rng, n, c), _logits(rng, n, c))))
+    return calls
+
+
+def cases_scce_hidden(rng):
+    return cases_scce(rng, sizes=((6, 10), (8, 12), (2, 3))) + [
+        Call((_labels(rng, 16, 5).astype(np.int32), _logits(rng, 16, 5, scale=6.0)))]
+
+
+def cases_scce_large(rng):
+    return [Call((labels.astype(np.int64), logits)) for labels, logits in _large_single_samples(rng)]
+
+
+# --- 7. softmax_cross_entropy_gradient -------------------------------------------------------------
+
+
+def cases_gradient(rng):
+    return cases_scce(rng, sizes=((2, 6), (3, 8), (2, 4), (4, 7)))
+
+
+def cases_gradient_hidden(rng):
+    return cases_scce_hidden(rng)
+
+
+def cases_gradient_large(rng):
+    return cases_scce_large(rng)
+
+
+# --- 8. multilabel_bce ------------------------------------------------------------------------------
+
+
+def _multi_hot(rng, n, c):
+    y = (rng.random((n, c)) < 0.4).astype(np.float64)
+    y[0] = 0.0  # a sample with no label ...
+    y[-1] = 1.0  # ... and one with all of them
+    return y
+
+
+def cases_multilabel(rng, sizes=((3, 6), (3, 6), (4, 8))):
+    calls = []
+    for low, high in sizes:
+        n, c = _two_sizes(rng, low, high)
+        calls.append(Call((_multi_hot(rng, n, c), _logits(rng, n, c))))
+    calls.append(Call((np.array([[1.0, 0.0, 1.0]]), np.array([[2.0, -1.0, 0.0]]))))
+    return calls
+
+
+def cases_multilabel_large(rng):
+    z = np.array([1000.0, -1000.0, 1000.0, -1000.0, 800.0, -800.0, 40.0, -40.0, 0.0])
+    y = np.array([0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
+    extra = rng.uniform(-1000.0, 1000.0, size=5)
+    return [
+        Call((y[:, np.newaxis], z[:, np.newaxis])),
+        Call((np.array([[0.0]]), np.array([[1000.0]]))),  # e = 1000
+        Call((np.array([[1.0]]), np.array([[-1000.0]]))),  # e = 1000
+        Call((rng.integers(0, 2, size=(5, 1)).astype(np.float64), extra[:, np.newaxis])),
+    ]
+
+
+def cases_multilabel_hidden(rng):
+    return cases_multilabel(rng, sizes=((6, 10), (8, 12), (3, 4)))
+
+
+# --- mistakes, reproduced from the reference ----------------------------------------------------
+
+
+def _args(call: Call, *names: str) -> dict[str, Any]:
+    values = dict(zip(names, call.args))
+    values.update(call.kwargs)
+    return values
+
+
+def softmax_whole_array(ref: ModuleType, call: Call):
+    s = np.asarray(call.args[0], dtype=np.float64)
+    e = np.exp(s - s.max())
+    return e / e.sum()
+
+
+def softmax_over_first_axis(ref, call):
+    return ref.softmax(call.args[0], axis=0)
+
+
+def softmax_axis_ignored(ref, call):
+    return ref.softmax(call.args[0])
+
+
+def log_softmax_max_not_added_back(ref, call):
+    a = _args(call, "s", "axis")
+    s, axis = np.asarray(a["s"], dtype=np.float64), a.get("axis", -1)
+    return s - np.log(np.sum(np.exp(s - s.max(axis=axis, keepdims=True)), axis=axis, keepdims=True))
+
+
+def log_softmax_bits(ref, call):
+    return ref.log_softmax(*call.args, **call.kwargs) / math.log(2)
+
+
+def log_softmax_axis_ignored(ref, call):
+    return ref.log_softmax(call.args[0])
+
+
+def one_hot_width_from_labels(ref, call):
+    labels = np.asarray(call.args[0])
+    return ref.one_hot(labels, int(labels.max()) + 1)
+
+
+def _loglik_args(call):
+    a = _args(call, "o", "y", "base")
+    return np.asarray(a["o"], dtype=np.float64), np.asarray(a["y"]), a.get("base", 2)
+
+
+def loglik_natural_log(ref, call):
+    o, y, _ = _loglik_args(call)
+    return -np.log(o[np.arange(len(y)), y])
+
+
+def loglik_always_bits(ref, call):
+    o, y, _ = _loglik_args(call)
+    return -np.log2(o[np.arange(len(y)), y])
+
+
+def loglik_log10(ref, call):
+    o, y, _ = _loglik_args(call)
+    return -np.log10(o[np.arange(len(y)), y])
+
+
+def loglik_columns(ref, call):
+    o, y, base = _loglik_args(call)
+    return -np.log(o[:, y]) / np.log(base)
+
+
+def loglik_mean(ref, call):
+    return np.mean(ref.log_likelihood_loss(*call.args, **call.kwargs))
+
+
+def loglik_sign(ref, call):
+    return -ref.log_likelihood_loss(*call.args, **call.kwargs)
+
+
+def _per_sample_cce(call):
+    y_true, logits = (np.asarray(v, dtype=np.float64) for v in call.args)
+    s = logits - logits.max(axis=-1, keepdims=True)
+    return -np.sum(y_true * (s - np.log(np.sum(np.exp(s), axis=-1, keepdims=True))), axis=-1)
+
+
+def cce_sum(ref, call):
+    return np.sum(_per_sample_cce(call))
+
+
+def cce_per_sample(ref, call):
+    return _per_sample_cce(call)
+
+
+def cce_bits(ref, call):
+    return ref.categorical_cross_entropy(*call.args) / math.log(2)
+
+
+def cce_softmax_over_batch(ref, call):
+    y_true, logits = (np.asarray(v, dtype=np.float64) for v in call.args)
+    return np.mean(-np.sum(y_true * ref.log_softmax(logits, axis=0), axis=-1))
+
+
+def _scce_as_cce_call(call):
+    labels, logits = call.args
+    logits = np.asarray(logits)
+    return Call((_one_hot(np.asarray(labels).astype(np.int64), logits.shape[-1]), logits))
+
+
+def scce_sum(ref, call):
+    return cce_sum(ref, _scce_as_cce_call(call))
+
+
+def scce_per_sample(ref, call):
+    return cce_per_sample(ref, _scce_as_cce_call(call))
+
+
+def scce_bits(ref, call):
+    return ref.sparse_categorical_cross_entropy(*call.args) / math.log(2)
+
+
+def gradient_no_division(ref, call):
+    labels = np.asarray(call.args[0])
+    return ref.softmax_cross_entropy_gradient(*call.args) * labels.size
+
+
+def gradient_sign(ref, call):
+    return -ref.softmax_cross_entropy_gradient(*call.args)
+
+
+def gradient_sign_no_division(ref, call):
+    return -gradient_no_division(ref, call)
+
+
+def gradient_divided_by_classes(ref, call):
+    labels, logits = np.asarray(call.args[0]), np.asarray(call.args[1])
+    return ref.softmax_cross_entropy_gradient(*call.args) * labels.size / logits.shape[-1]
+
+
+def multilabel_mean_over_labels(ref, call):
+    logits = np.asarray(call.args[1])
+    return ref.multilabel_bce(*call.args) / logits.shape[-1]
+
+
+def multilabel_batch_mean(ref, call):
+    return np.mean(ref.multilabel_bce(*call.args))
+
+
+def multilabel_clipped_sigmoid(ref, call):
+    y, z = (np.asarray(v, dtype=np.float64) for v in call.args)
+    o = np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
+    o = np.clip(o, 1e-7, 1 - 1e-7)
+    return np.sum(-(y * np.log(o) + (1 - y) * np.log(1 - o)), axis=-1)
+
+
+# --- diagnoses (hints shown when the output equals the mistake's) ----------------------------------
+
+D_SOFTMAX_WHOLE = Diagnosis(
+    "Your output equals exp(s) divided by the sum over the whole array: the sum (and the max) "
+    "must run along the class axis only, np.sum(e, axis=axis, keepdims=True), so that each "
+    "row sums to 1.",
+    softmax_whole_array,
+)
+D_SOFTMAX_FIRST_AXIS = Diagnosis(
+    "Your output is normalised along axis 0 (down the columns): the classes are on the last "
+    "axis by default, so each row must sum to 1.",
+    softmax_over_first_axis,
+)
+D_SOFTMAX_AXIS_IGNORED = Diagnosis(
+    "Your output is the softmax along the last axis: the axis argument is ignored. Take the "
+    "max and the sum along `axis` (with keepdims=True).",
+    softmax_axis_ignored,
+)
+D_LOGSOFTMAX_MAX = Diagnosis(
+    "Your output is off by the max: with m = max(s), log softmax(s) = (s - m) - "
+    "log(sum(exp(s - m))); you subtracted the log-sum of the shifted logits from the "
+    "unshifted ones.",
+    log_softmax_max_not_added_back,
+)
+D_LOGSOFTMAX_BITS = Diagnosis(
+    "Your output is in bits (log2): log_softmax uses the natural log.",
+    log_softmax_bits,
+)
+D_LOGSOFTMAX_AXIS_IGNORED = Diagnosis(
+    "Your output is the log-softmax along the last axis: the axis argument is ignored.",
+    log_softmax_axis_ignored,
+)
+D_ONE_HOT_WIDTH = Diagnosis(
+    "Your output has max(labels) + 1 columns: the width is num_classes, even when the "
+    "largest classes do not occur in this batch.",
+    one_hot_width_from_labels,
+)
+D_LL_NATURAL = Diagnosis(
+    "Your output is in nats (natural log) whatever the base: -log_base(o_y) = "
+    "-ln(o_y) / ln(base); the default base=2 gives bits (0.0508 -> 4.2990).",
+    loglik_natural_log,
+)
+D_LL_ALWAYS_BITS = Diagnosis(
+    "Your output is in bits whatever the base: the base argument is ignored. "
+    "Use -ln(o_y) / ln(base).",
+    loglik_always_bits,
+)
+D_LL_LOG10 = Diagnosis("Your output uses log10: use -ln(o_y) / ln(base).", loglik_log10)
+D_LL_COLUMNS = Diagnosis(
+    "Your output is N x N: o[:, y] picks whole columns. Pick one entry per row, "
+    "o[np.arange(N), y].",
+    loglik_columns,
+)
+D_LL_MEAN = Diagnosis(
+    "You returned the batch mean: log_likelihood_loss returns one loss per sample, shape (N,).",
+    loglik_mean,
+)
+D_LL_SIGN = Diagnosis(
+    "Your output has the wrong sign: the loss is -log o_y, which is >= 0 for a probability.",
+    loglik_sign,
+)
+D_CCE_SUM = Diagnosis(
+    "Your output is the sum over the batch: Keras' loss is the batch mean, divide by N.",
+    cce_sum,
+)
+D_CCE_PER_SAMPLE = Diagnosis(
+    "You returned the per-sample losses: the loss is their mean over the batch (one number).",
+    cce_per_sample,
+)
+D_CCE_BITS = Diagnosis(
+    "Your output is in bits: categorical cross-entropy uses the natural log (nats), as Keras.",
+    cce_bits,
+)
+D_CCE_BATCH_AXIS = Diagnosis(
+    "Your softmax runs over the batch axis: normalise each row (axis=-1), the classes.",
+    cce_softmax_over_batch,
+)
+D_SCCE_SUM = Diagnosis(D_CCE_SUM.hint, scce_sum)
+D_SCCE_PER_SAMPLE = Diagnosis(D_CCE_PER_SAMPLE.hint, scce_per_sample)
+D_SCCE_BITS = Diagnosis(D_CCE_BITS.hint, scce_bits)
+D_GRAD_NO_DIVISION = Diagnosis(
+    "Your gradient is N times too large: the loss is the batch mean, so each sample's "
+    "softmax - one_hot is divided by N.",
+    gradient_no_division,
+)
+D_GRAD_SIGN = Diagnosis(
+    "Your gradient has the wrong sign: it is softmax - one_hot (prediction minus target), "
+    "not one_hot - softmax.",
+    gradient_sign,
+)
+D_GRAD_SIGN_NO_DIVISION = Diagnosis(
+    "Your gradient is one_hot - softmax without the 1/N: it is (softmax - one_hot) / N.",
+    gradient_sign_no_division,
+)
+D_GRAD_BY_CLASSES = Diagnosis(
+    "Your gradient is divided by the number of classes C: divide by the batch size N.",
+    gradient_divided_by_classes,
+)
+D_ML_MEAN = Diagnosis(
+    "Your output is the mean over the labels (as keras.losses.binary_crossentropy): "
+    "multilabel_bce sums the C binary cross-entropies of a sample.",
+    multilabel_mean_over_labels,
+)
+D_ML_BATCH_MEAN = Diagnosis(
+    "You returned the batch mean: multilabel_bce returns one loss per sample, shape (N,).",
+    multilabel_batch_mean,
+)
+D_ML_CLIPPED = Diagnosis(
+    "Your output equals the BCE of the clipped sigmoid: clipping sigma(s) to [eps, 1 - eps] "
+    "caps the loss near -log(eps) = 16.1 where the true loss is |s|. Compute it from the "
+    "logits: max(s, 0) - s*y + log1p(exp(-|s|)).",
+    multilabel_clipped_sigmoid,
+)
+
+# --- the rubric ------------------------------------------------------------------------------
+
+_SOFTMAX_HINT = ("softmax(s)_j = exp(s_j) / sum_k exp(s_k) along `axis` (default the last one): "
+                 "np.max and np.sum with axis=axis, keepdims=True.")
+_STABLE_SOFTMAX_HINT = ("subtract the max first: e = np.exp(s - np.max(s, axis=axis, keepdims=True)), "
+                        "then e / e.sum(axis=axis, keepdims=True). np.exp(1000) overflows to inf, and "
+                        "inf / inf or 0 / 0 is nan.")
+_LOG_SOFTMAX_HINT = "log softmax(s) = (s - m) - log(sum(exp(s - m))) with m = max(s) along `axis`."
+_STABLE_LOG_SOFTMAX_HINT = ("do not take np.log(softmax(s)): an underflowed probability 0 gives "
+                            "log 0 = -inf. Use (s - m) - log(sum(exp(s - m))) with m = max(s): "
+                            "[1000, -1000] gives [0, -2000].")
+_ONE_HOT_HINT = "y[i, labels[i]] = 1 and 0 elsewhere, shape (N, num_classes)."
+_LL_HINT = "e[i] = -log(o[i, y[i]]) / log(base), one value per sample; the default base=2 gives bits."
+_CCE_HINT = ("loss = mean over the batch of -sum_j y_true[i, j] * log_softmax(logits[i])_j, natural log, "
+             "one number.")
+_SCCE_HINT = "loss = mean over the batch of -log_softmax(logits[i])[labels[i]], natural log, one number."
+_STABLE_CE_HINT = ("compute the loss from log_softmax(logits) = (s - m) - log(sum(exp(s - m))), not "
+                   "from np.log(softmax(logits)), which is log 0 = -inf when a probability underflows.")
+_GRAD_HINT = "d loss / d logits = (softmax(logits) - one_hot(labels, C)) / N, shape (N, C)."
+_ML_HINT = ("e[i] = sum over k of -[y log sigma(s) + (1 - y) log(1 - sigma(s))], natural log, one value "
+            "per sample = sum over k of max(s, 0) - s*y + log1p(exp(-|s|)).")
+_STABLE_ML_HINT = ("compute it from the logits: max(s, 0) - s*y + np.log1p(np.exp(-np.abs(s))) never "
+                   "exponentiates a positive number. 1 / (1 + np.exp(-s)) overflows for s = -1000, and "
+                   "sigma(1000) rounds to 1, so log(1 - sigma) is log 0.")
+
+RUBRIC = Rubric(
+    assignment="softmax_loglik",
+    checks=(
+        # 1. softmax
+        Check("1.1", "softmax: positive rows summing to 1 along the last axis (1-D, 2-D, 3-D)",
+              "softmax", 0.5, cases_softmax_last_axis, seed=1101, hint=_SOFTMAX_HINT,
+              diagnoses=(D_SOFTMAX_WHOLE, D_SOFTMAX_FIRST_AXIS)),
+        Check("1.2", "softmax: large logits (+-1000), softmax([1000, 1000]) = [0.5, 0.5] without overflow",
+              "softmax", 1.0, cases_softmax_large, seed=1201, fail_on_warning=True,
+              hint=_STABLE_SOFTMAX_HINT, diagnoses=(D_SOFTMAX_WHOLE,)),
+        Check("1.3", "softmax: the axis argument (axis=0 and axis=1 on 2-D and 3-D inputs)",
+              "softmax", 0.5, cases_softmax_axis, seed=1301, hint=_SOFTMAX_HINT,
+              diagnoses=(D_SOFTMAX_AXIS_IGNORED, D_SOFTMAX_WHOLE)),
+        Check("1.4", "softmax: other shapes and seeds, shifted logits", "softmax", 0.5,
+              cases_softmax_hidden, seed=1401, hidden=True, hint=_SOFTMAX_HINT,
+              diagnoses=(D_SOFTMAX_WHOLE, D_SOFTMAX_FIRST_AXIS)),
+        # 2. log_softmax
+        Check("2.1", "log_softmax: equals log(softmax(s)) along the last axis", "log_softmax", 0.5,
+              cases_log_softmax_last_axis, seed=2101, hint=_LOG_SOFTMAX_HINT,
+              diagnoses=(D_LOGSOFTMAX_MAX, D_LOGSOFTMAX_BITS)),
+        Check("2.2", "log_softmax: large logits (+-1000) stay finite, [1000, -1000] -> [0, -2000], no warnings",
+              "log_softmax", 0.5, cases_log_softmax_large, seed=2201, fail_on_warning=True,
+              hint=_STABLE_LOG_SOFTMAX_HINT, diagnoses=(D_LOGSOFTMAX_MAX, D_LOGSOFTMAX_BITS)),
+        Check("2.3", "log_softmax: the axis argument, other shapes and seeds", "log_softmax", 0.5,
+              cases_log_softmax_hidden, seed=2301, hidden=True, hint=_LOG_SOFTMAX_HINT,
+              diagnoses=(D_LOGSOFTMAX_AXIS_IGNORED, D_LOGSOFTMAX_MAX, D_LOGSOFTMAX_BITS)),
+        # 3. one_hot
+        Check("3.1", "one_hot: a 1 at each label's column, 0 elsewhere", "one_hot", 0.5,
+              cases_one_hot_values, seed=3101, compare=compare_ignoring_integer_dtype, hint=_ONE_HOT_HINT),
+        Check("3.2", "one_hot: num_classes columns even when the largest classes do not occur",
+              "one_hot", 0.5, cases_one_hot_width, seed=3201, compare=compare_ignoring_integer_dtype,
+              hint="The width is num_classes, not max(labels) + 1: np.zeros((N, num_classes)).",
+              diagnoses=(D_ONE_HOT_WIDTH,)),
+        Check("3.3", "one_hot: returns floats (for int64 and int32 labels)", "one_hot", 0.5,
+              cases_one_hot_float, seed=3301, exact=True,
+              hint="Return a float array: np.zeros((N, num_classes)) is float, or convert with "
+                   ".astype(float); np.eye(C, dtype=int) and (labels[:, None] == np.arange(C)) are "
+                   "integers/booleans."),
+        # 4. log_likelihood_loss
+        Check("4.1", "log_likelihood_loss: the lecture's numbers, o_y = 0.0508 -> 4.2990 bits, "
+                     "o_y = 0.8360 -> 0.2584 bits",
+              "log_likelihood_loss", 0.5, cases_loglik_lecture, seed=4101,
+              hint="Expected [4.2990, 0.2584] = -log2(0.0508), -log2(0.8360). " + _LL_HINT,
+              diagnoses=(D_LL_NATURAL, D_LL_LOG10, D_LL_COLUMNS, D_LL_MEAN, D_LL_SIGN)),
+        Check("4.2", "log_likelihood_loss: -log2 o[i, y[i]] per sample for random rows and labels",
+              "log_likelihood_loss", 0.5, cases_loglik_random, seed=4201, hint=_LL_HINT,
+              diagnoses=(D_LL_NATURAL, D_LL_LOG10, D_LL_COLUMNS, D_LL_MEAN, D_LL_SIGN)),
+        Check("4.3", "log_likelihood_loss: the base argument (base=math.e gives nats, base=10)",
+              "log_likelihood_loss", 0.5, cases_loglik_base, seed=4301,
+              hint="log_base(x) = ln(x) / ln(base): -np.log(o_y) / np.log(base).",
+              diagnoses=(D_LL_ALWAYS_BITS, D_LL_NATURAL, D_LL_LOG10, D_LL_COLUMNS, D_LL_MEAN, D_LL_SIGN)),
+        # 5. categorical_cross_entropy
+        Check("5.1", "categorical_cross_entropy: batch mean of -sum y log softmax(logits), natural log",
+              "categorical_cross_entropy", 0.5, cases_cce, seed=5101, hint=_CCE_HINT,
+              diagnoses=(D_CCE_SUM, D_CCE_PER_SAMPLE, D_CCE_BITS, D_CCE_BATCH_AXIS)),
+        Check("5.2", "categorical_cross_entropy: large logits (+-1000) from the log-softmax, no warnings",
+              "categorical_cross_entropy", 0.5, cases_cce_large, seed=5201, fail_on_warning=True,
+              hint=_STABLE_CE_HINT, diagnoses=(D_CCE_PER_SAMPLE, D_CCE_BITS)),
+        Check("5.3", "categorical_cross_entropy: other batch sizes, class counts and seeds",
+              "categorical_cross_entropy", 0.5, cases_cce_hidden, seed=5301, hidden=True, hint=_CCE_HINT,
+              diagnoses=(D_CCE_SUM, D_CCE_PER_SAMPLE, D_CCE_BITS, D_CCE_BATCH_AXIS)),
+        # 6. sparse_categorical_cross_entropy
+        Check("6.1", "sparse_categorical_cross_entropy: batch mean of -log softmax(logits)[label]",
+              "sparse_categorical_cross_entropy", 0.5, cases_scce, seed=6101, hint=_SCCE_HINT,
+              diagnoses=(D_SCCE_SUM, D_SCCE_PER_SAMPLE, D_SCCE_BITS)),
+        Check("6.2", "sparse_categorical_cross_entropy: large logits (+-1000) from the log-softmax, no warnings",
+              "sparse_categorical_cross_entropy", 0.5, cases_scce_large, seed=6201, fail_on_warning=True,
+              hint=_STABLE_CE_HINT, diagnoses=(D_SCCE_PER_SAMPLE, D_SCCE_BITS)),
+        Check("6.3", "sparse_categorical_cross_entropy: other batch sizes, class counts and seeds",
+              "sparse_categorical_cross_entropy", 0.5, cases_scce_hidden, seed=6301, hidden=True,
+              hint=_SCCE_HINT, diagnoses=(D_SCCE_SUM, D_SCCE_PER_SAMPLE, D_SCCE_BITS)),
+        # 7. softmax_cross_entropy_gradient
+        Check("7.1", "softmax_cross_entropy_gradient: (softmax - one_hot) / N on random batches",
+              "softmax_cross_entropy_gradient", 1.0, cases_gradient, seed=7101, hint=_GRAD_HINT,
+              diagnoses=(D_GRAD_NO_DIVISION, D_GRAD_SIGN, D_GRAD_SIGN_NO_DIVISION, D_GRAD_BY_CLASSES)),
+        Check("7.2", "softmax_cross_entropy_gradient: large logits (+-1000) without overflow",
+              "softmax_cross_entropy_gradient", 0.5, cases_gradient_large, seed=7201,
+              fail_on_warning=True,
+              hint="use the stable softmax (subtract the max before np.exp). " + _GRAD_HINT,
+              diagnoses=(D_GRAD_SIGN,)),
+        Check("7.3", "softmax_cross_entropy_gradient: other batch sizes, class counts and seeds",
+              "softmax_cross_entropy_gradient", 0.5, cases_gradient_hidden, seed=7301, hidden=True,
+              hint=_GRAD_HINT,
+              diagnoses=(D_GRAD_NO_DIVISION, D_GRAD_SIGN, D_GRAD_SIGN_NO_DIVISION, D_GRAD_BY_CLASSES)),
+        # 8. multilabel_bce
+        Check("8.1", "multilabel_bce: per-sample sum of sigmoid BCEs over the labels",
+              "multilabel_bce", 0.5, cases_multilabel, seed=8101, hint=_ML_HINT,
+              diagnoses=(D_ML_MEAN, D_ML_BATCH_MEAN)),
+        Check("8.2", "multilabel_bce: large logits (+-1000) from the logits, finite and exact, no warnings",
+              "multilabel_bce", 1.0, cases_multilabel_large, seed=8201, fail_on_warning=True,
+              hint=_STABLE_ML_HINT, diagnoses=(D_ML_CLIPPED, D_ML_BATCH_MEAN)),
+        Check("8.3", "multilabel_bce: other shapes and seeds", "multilabel_bce", 0.5,
+              cases_multilabel_hidden, seed=8301, hidden=True, hint=_ML_HINT,
+              diagnoses=(D_ML_MEAN, D_ML_BATCH_MEAN)),
+    ),
+    forbidden=(
+        "keras.ops.softmax",
+        "keras.ops.log_softmax",
+        "keras.ops.logsumexp",
+        "keras.ops.one_hot",
+        "keras.ops.*crossentropy",
+        "keras.activations.*",
+        "keras.losses.*",
+        "tensorflow.nn.*",
+        "scipy.special.softmax",
+        "scipy.special.log_softmax",
+        "scipy.special.logsumexp",
+        "scipy.special.expit",
+        "tensorflow.GradientTape",
+    ),
+    needs_tensorflow=False,
+    timeout=10.0,
+)
