@@ -130,6 +130,7 @@ def main(argv: list[str]) -> int:
         pass
     finally:
         zygote.shutdown()
+        shutil.rmtree(config["run_root"], ignore_errors=True)  # also when the parent was killed
     return 0
 
 
