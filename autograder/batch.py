@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -71,7 +71,10 @@ class BatchGrader:
     hidden: bool = False
     force: bool = False
     extra_private: tuple[str, ...] = ()
-    _sandboxes: dict[str, Sandbox] = field(default_factory=dict)
+    _sandboxes: dict[tuple[str, bool], Future] = field(default_factory=dict)
+    _loaded: dict[Item, object] = field(default_factory=dict)  # to grade: Submission, BadInput or OSError
+    _hashes: dict[Item, str] = field(default_factory=dict)
+    _starter: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=4))
     _references: dict[str, Reference] = field(default_factory=dict)
     _versions: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -79,17 +82,38 @@ class BatchGrader:
     def result_path(self, item: Item, suffix: str = ".json") -> Path:
         return self.out / item.student / f"{item.assignment}{suffix}"
 
+    def version(self, name: str) -> str:
+        if name not in self._versions:
+            self._versions[name] = rubric_version(name, self.hidden)
+        return self._versions[name]
+
     def is_current(self, item: Item, sha256: str) -> bool:
         try:
             previous = json.loads(self.result_path(item).read_text())
             extra = previous.get("extra_data", {})
         except (OSError, ValueError, AttributeError):
             return False
-        return extra.get("sha256") == sha256 and extra.get("rubric_version") == self._versions[item.assignment]
+        return extra.get("sha256") == sha256 and extra.get("rubric_version") == self.version(item.assignment)
 
     def prepare(self, items: list[Item]) -> None:
-        """Reference outputs and sandboxes for every assignment in ``items`` (once per run)."""
-        for name in sorted({i.assignment for i in items}):
+        """Decide what needs grading, start the zygotes it needs (in the background) and
+        compute those assignments' reference outputs meanwhile: all once per run."""
+        for item in items:
+            try:
+                sha256 = hashlib.sha256(item.path.read_bytes()).hexdigest()
+            except OSError as exc:
+                self._loaded[item] = exc
+                continue
+            self._hashes[item] = sha256
+            if not self.force and self.is_current(item, sha256):
+                continue
+            try:
+                self._loaded[item] = submission.load(item.path)
+            except BadInput as exc:
+                self._loaded[item] = exc
+            else:
+                self.sandbox(item.assignment, self._loaded[item].uses_tensorflow, wait=False)
+        for name in sorted({i.assignment for i in self._loaded}):
             if name in self._references:
                 continue
             rubric = course.get(name).rubric()
@@ -97,37 +121,40 @@ class BatchGrader:
             for check in rubric.select(self.hidden):
                 reference.expected(check)
             self._references[name] = reference
-            self._versions[name] = rubric_version(name, self.hidden)
 
-    def sandbox(self, name: str) -> Sandbox:
+    def sandbox(self, name: str, tensorflow: bool, wait: bool = True) -> Sandbox | None:
+        """The zygote for an assignment; a second one with TensorFlow preloaded serves the
+        submissions that import Keras/TensorFlow, so that import is paid once per run."""
+        rubric = course.get(name).rubric()
+        key = (name, rubric.needs_tensorflow or tensorflow)
         with self._lock:
-            if name not in self._sandboxes:
-                self._sandboxes[name] = grading.make_sandbox(course.get(name).rubric(), self.extra_private)
-            return self._sandboxes[name]
+            if key not in self._sandboxes:
+                self._sandboxes[key] = self._starter.submit(
+                    grading.make_sandbox, rubric, self.extra_private, key[1])
+            future = self._sandboxes[key]
+        return future.result() if wait else None
 
     def grade_one(self, item: Item) -> Outcome:
-        try:
-            data = item.path.read_bytes()
-        except OSError as exc:
-            return Outcome(item, fault=f"cannot read {item.path}: {exc}")
-        sha256 = hashlib.sha256(data).hexdigest()
-        if not self.force and self.is_current(item, sha256):
+        """Grade one prepared item (``prepare`` must have seen it)."""
+        loaded = self._loaded.get(item)
+        if loaded is None:
             return Outcome(item, skipped=True)
+        if isinstance(loaded, OSError):
+            return Outcome(item, fault=f"cannot read {item.path}: {loaded}")
         rubric = course.get(item.assignment).rubric()
         try:
-            try:
-                loaded = submission.load(item.path)
-            except BadInput as exc:
-                result = unreadable_result(rubric, self.hidden, str(exc))
+            if isinstance(loaded, BadInput):
+                result = unreadable_result(rubric, self.hidden, str(loaded))
             else:
                 result = grading.grade_submission(loaded, rubric, self._references[item.assignment],
-                                                  self.sandbox(item.assignment), hidden=self.hidden)
+                                                  self.sandbox(item.assignment, loaded.uses_tensorflow),
+                                                  hidden=self.hidden)
         except GraderFault as exc:
             return Outcome(item, fault=str(exc))
         except Exception as exc:  # a bug of ours: report it with the student, go on
             return Outcome(item, fault=f"{type(exc).__name__}: {exc}")
-        result["extra_data"] = {"student": item.student, "sha256": sha256,
-                                "rubric_version": self._versions[item.assignment]}
+        result["extra_data"] = {"student": item.student, "sha256": self._hashes[item],
+                                "rubric_version": self.version(item.assignment)}
         write_atomic(self.result_path(item, ".md"), report.to_markdown(result))
         write_atomic(self.result_path(item), report.to_json(result))
         return Outcome(item, result=result)
@@ -151,8 +178,11 @@ class BatchGrader:
 
     def close(self) -> None:
         with self._lock:
-            for sandbox in self._sandboxes.values():
-                sandbox.close()
+            for future in self._sandboxes.values():
+                try:
+                    future.result().close()
+                except Exception:  # a zygote that failed to start has nothing to close
+                    pass
             self._sandboxes.clear()
 
 

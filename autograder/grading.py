@@ -25,8 +25,9 @@ def private_paths(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     return (str(course.SOLUTIONS_DIR), str(course.RUBRICS_DIR)) + tuple(str(p) for p in extra)
 
 
-def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = ()) -> Sandbox:
-    return Sandbox(tensorflow=rubric.needs_tensorflow, forbidden=rubric.forbidden,
+def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = (), tensorflow: bool = False) -> Sandbox:
+    """A zygote for ``rubric``; with TensorFlow preloaded if the rubric or ``tensorflow`` asks."""
+    return Sandbox(tensorflow=rubric.needs_tensorflow or tensorflow, forbidden=rubric.forbidden,
                    private=private_paths(extra_private))
 
 
@@ -35,7 +36,7 @@ def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False) 
     assignment = course.get(assignment_name)
     rubric = assignment.rubric()
     loaded = submission_mod.load(path)
-    with make_sandbox(rubric) as sandbox:
+    with make_sandbox(rubric, tensorflow=loaded.uses_tensorflow) as sandbox:
         return grade_submission(loaded, rubric, Reference(assignment), sandbox, hidden=hidden)
 
 

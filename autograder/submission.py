@@ -20,11 +20,19 @@ _TRANSPARENT_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
 _MAGIC_LINE = re.compile(r"^(\s*)([%!]|\w+\s*=\s*[%!])")
 
 
+_USES_TENSORFLOW = re.compile(r"^\s*(import|from)\s+(keras|tensorflow)\b", re.MULTILINE)
+
+
 @dataclass
 class Submission:
     path: Path
     cells: list[dict]  # {"label", "filename", "source"}
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def uses_tensorflow(self) -> bool:
+        """Whether the code imports Keras or TensorFlow (then a TF-preloaded zygote runs it)."""
+        return any(_USES_TENSORFLOW.search(cell["source"]) for cell in self.cells)
 
 
 def load(path: str | Path) -> Submission:

@@ -1,0 +1,781 @@
+"""Rubric for backprop: activations, dense layers forward and backward, a two-layer network,
+gradient checking and gradient descent (Session 02, CS229 L11).
+
+Layout of the checks, one group per graded function: 1 activation_forward,
+2 activation_backward, 3 dense_forward, 4 dense_backward, 5 mlp_loss_and_grads,
+6 gradient_check, 7 sgd_step. Each check isolates one behaviour, so a typical mistake loses
+only the checks that name it:
+
+- activation_backward has one check per activation, so a wrong derivative loses exactly
+  that activation's check (and the hidden re-test);
+- dense_forward's cache belongs to the student: dense_forward is graded on ``a`` alone, and
+  dense_backward through the student's own dense_forward (scenarios in
+  ``autograder/scenarios/backprop.py``);
+- the dense_backward checks 4.1–4.4 use the linear activation (g' = 1), so an activation
+  bug does not leak into them, and look at one output each: 4.1 ``dW`` for a single
+  example (m = 1, where a 1/m cannot show), 4.2 ``db`` over a batch, 4.3 ``da_prev``,
+  4.4 ``dW`` over a batch (the dedicated "no extra 1/m" check); 4.5 looks at ``da_prev``
+  with sigmoid, relu and tanh, i.e. at ``dz = da * g'(z)``;
+- mlp_loss_and_grads: the loss (5.1), the output layer's gradients (5.2, where the 1/N of
+  the softmax gradient shows) and the hidden layer's (5.3, through the ReLU);
+- gradient_check is graded on what it reports for a scalar function built in the scenario:
+  at most 1e-7 for correct gradients of a function with curvature (so a forward difference,
+  error ∝ h, fails), the reference's relative error for a gradient with a planted mistake
+  (the max over entries of |a − n| / max(|a| + |n|, 1e-12)), and 0 rather than 0/0 for
+  entries whose gradient is exactly 0;
+- sgd_step: the update's values (7.1), that params and grads are left unchanged (7.2), and
+  gradient descent with the student's mlp_loss_and_grads on Gaussian blobs (7.3).
+
+Hidden checks re-test the same behaviours on other shapes and seeds.
+"""
+from __future__ import annotations
+
+import math
+from types import ModuleType
+
+import numpy as np
+
+from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn, uniform
+from ..scenarios import backprop as scenario
+
+ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
+
+# --- input builders ------------------------------------------------------------------------
+
+
+def _shape(rng, ndim: int) -> tuple[int, ...]:
+    return tuple(integers(rng, 1, 5) for _ in range(ndim))
+
+
+def _z(rng, *shape: int) -> np.ndarray:
+    """Pre-activations spread over the interesting range of all four activations."""
+    return randn(rng, *shape, scale=2.5)
+
+
+def _dense_kwargs(rng, activation: str, m: int, n_in: int, n_out: int) -> dict:
+    return {"a_prev": randn(rng, m, n_in), "W": randn(rng, n_in, n_out, scale=0.8),
+            "b": randn(rng, n_out, scale=0.5), "activation": activation, "da": randn(rng, m, n_out)}
+
+
+def _distinct_sizes(rng) -> tuple[int, int]:
+    n_in = integers(rng, 2, 6)
+    n_out = integers(rng, 2, 5)
+    if n_out == n_in:
+        n_out += 1
+    return n_in, n_out
+
+
+def _pairs(d: dict) -> tuple:
+    return tuple((k, v) for k, v in d.items())
+
+
+def _mlp_params(rng, d: int, hidden: int, classes: int, scale: float = 1.0) -> dict:
+    return {"W1": randn(rng, d, hidden, scale=scale / math.sqrt(d)), "b1": randn(rng, hidden, scale=0.3),
+            "W2": randn(rng, hidden, classes, scale=scale / math.sqrt(hidden)),
+            "b2": randn(rng, classes, scale=0.3)}
+
+
+def _mlp_kwargs(rng, n: int, d: int, hidden: int, classes: int) -> dict:
+    params = _mlp_params(rng, d, hidden, classes, scale=1.5)
+    x = randn(rng, n, d)
+    labels = rng.integers(0, classes, size=n).astype(np.int64)
+    labels[:classes] = rng.permutation(classes)[: min(classes, n)]  # every class appears (n >= C)
+    return {"params": _pairs(params), "x": x, "labels": labels}
+
+
+def blobs(rng, n_per_class: int, classes: int, d: int, spread: float = 3.0):
+    """Gaussian blobs: ``classes`` unit-variance clouds around centres ``spread`` apart."""
+    centres = randn(rng, classes, d, scale=spread / math.sqrt(2))
+    labels = np.repeat(np.arange(classes), n_per_class).astype(np.int64)
+    x = centres[labels] + randn(rng, labels.size, d)
+    order = rng.permutation(labels.size)
+    return x[order], labels[order]
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+def cases_forward(rng):
+    calls = []
+    for name in ACTIVATIONS:
+        for ndim in (1, 2, 3):
+            calls.append(Call((_z(rng, *_shape(rng, ndim)), name)))
+    return calls
+
+
+def _backward_cases(name: str):
+    def cases(rng):
+        calls = []
+        for ndim in (1, 2, 2, 3):
+            shape = _shape(rng, ndim)
+            calls.append(Call((randn(rng, *shape), _z(rng, *shape), name)))
+        return calls
+
+    cases.__name__ = f"cases_backward_{name}"
+    return cases
+
+
+def cases_backward_hidden(rng):
+    calls = []
+    for name in ACTIVATIONS:
+        for ndim in (2, 4):
+            shape = _shape(rng, ndim)
+            calls.append(Call((randn(rng, *shape, scale=3.0), _z(rng, *shape) * 1.5, name)))
+    return calls
+
+
+def cases_dense_forward(rng):
+    calls = []
+    for name in ACTIVATIONS:
+        for _ in range(2):
+            n_in, n_out = _distinct_sizes(rng)
+            kw = _dense_kwargs(rng, name, integers(rng, 2, 6), n_in, n_out)
+            calls.append(Call((kw["a_prev"], kw["W"], kw["b"], name)))
+    return calls
+
+
+def cases_dense_forward_hidden(rng):
+    calls = []
+    for name in ACTIVATIONS + ("relu", "sigmoid"):
+        m = 1 if len(calls) < 2 else integers(rng, 2, 9)
+        kw = _dense_kwargs(rng, name, m, integers(rng, 1, 7), integers(rng, 1, 6))
+        calls.append(Call((kw["a_prev"], kw["W"], kw["b"], name)))
+    return calls
+
+
+def cases_dW_single(rng):
+    calls = []
+    for _ in range(3):
+        calls.append(Call((), _dense_kwargs(rng, "linear", 1, *_distinct_sizes(rng))))
+    n = integers(rng, 2, 5)
+    calls.append(Call((), _dense_kwargs(rng, "linear", 1, n, n)))  # square W: a transposed dW fits
+    return calls
+
+
+def _batch_cases(count: int, activations=("linear",)):
+    def cases(rng):
+        calls = []
+        for i in range(count):
+            activation = activations[i % len(activations)]
+            calls.append(Call((), _dense_kwargs(rng, activation, integers(rng, 3, 8), *_distinct_sizes(rng))))
+        return calls
+
+    return cases
+
+
+cases_db_batch = _batch_cases(4)
+cases_da_prev = _batch_cases(4)
+cases_dW_batch = _batch_cases(4)
+cases_dz_activation = _batch_cases(6, ("sigmoid", "relu", "tanh"))
+
+
+def cases_dense_backward_hidden(rng):
+    calls = []
+    for i, activation in enumerate(ACTIVATIONS + ACTIVATIONS):
+        m = 1 if i == 0 else integers(rng, 2, 9)
+        calls.append(Call((), _dense_kwargs(rng, activation, m, integers(rng, 1, 7), integers(rng, 1, 6))))
+    n = integers(rng, 2, 5)
+    calls.append(Call((), _dense_kwargs(rng, "relu", integers(rng, 2, 6), n, n)))
+    return calls
+
+
+def cases_mlp(rng):
+    calls = []
+    for n, d, hidden, classes in ((6, 3, 5, 3), (10, 4, 8, 4), (8, 2, 6, 2)):
+        calls.append(Call((), _mlp_kwargs(rng, n, d, hidden, classes)))
+    return calls
+
+
+def cases_mlp_hidden(rng):
+    calls = []
+    for _ in range(3):
+        classes = integers(rng, 2, 5)
+        calls.append(Call((), _mlp_kwargs(rng, integers(rng, classes, 14), integers(rng, 1, 6),
+                                          integers(rng, 2, 9), classes)))
+    return calls
+
+
+def _smooth_params(rng, keys_shapes) -> tuple:
+    return tuple((key, uniform(rng, -1.5, 1.5, *shape)) for key, shape in keys_shapes)
+
+
+_MLP_SHAPES = (("W1", (3, 4)), ("b1", (4,)), ("W2", (4, 2)), ("b2", (2,)))
+
+
+def cases_gradcheck_correct(rng):
+    return [
+        Call((), {"function": scenario.SMOOTH, "params": _smooth_params(rng, _MLP_SHAPES)}),
+        Call((), {"function": scenario.SMOOTH,
+                  "params": _smooth_params(rng, (("kernel", (2, 3)), ("bias", (3,)), ("gamma", (5,))))}),
+        Call((), {"function": scenario.SMOOTH, "params": _smooth_params(rng, (("W", (4, 3)),)), "h": 1e-5}),
+    ]
+
+
+def cases_gradcheck_planted(rng):
+    planted = ((("W1", (0, 1), 2.0)), ("b2", (1,), -1.0), ("W2", (3, 0), 1.1), ("b1", (2,), 0.0))
+    return [Call((), {"function": scenario.SMOOTH, "params": _smooth_params(rng, _MLP_SHAPES), "planted": p})
+            for p in planted]
+
+
+def cases_gradcheck_zero(rng):
+    return [Call((), {"function": scenario.LINEAR_W_ONLY, "params": _smooth_params(rng, shapes)})
+            for shapes in (_MLP_SHAPES, (("W1", (2, 2)), ("b1", (2,)), ("W2", (2, 3)), ("b2", (3,))))]
+
+
+def tanh_mlp_case(rng, n: int, d: int, hidden: int, classes: int, **extra) -> Call:
+    params = _mlp_params(rng, d, hidden, classes, scale=1.5)
+    x = randn(rng, n, d)
+    labels = rng.integers(0, classes, size=n).astype(np.int64)
+    return Call((), {"function": scenario.TANH_MLP, "params": _pairs(params), "x": x, "labels": labels, **extra})
+
+
+def cases_gradcheck_hidden(rng):
+    return [
+        tanh_mlp_case(rng, 6, 3, 4, 3),
+        tanh_mlp_case(rng, 5, 2, 3, 2, h=1e-4),
+        tanh_mlp_case(rng, 6, 3, 4, 3, planted=("W1", (1, 2), 3.0)),
+        tanh_mlp_case(rng, 4, 2, 5, 4, h=1e-4, planted=("b2", (0,), -1.0)),
+        Call((), {"function": scenario.SMOOTH, "params": _smooth_params(rng, (("a", (2, 2, 2)), ("c", (1,)))),
+                  "h": 1e-4}),
+    ]
+
+
+def _three_layers(rng) -> tuple:
+    """Keys and shapes of a three-layer network's parameters (all sgd_step cases share the
+    keys: a check's results must all have the same structure)."""
+    sizes = [integers(rng, 1, 5) for _ in range(4)]
+    shapes = []
+    for layer in range(3):
+        shapes += [(f"W{layer + 1}", (sizes[layer], sizes[layer + 1])), (f"b{layer + 1}", (sizes[layer + 1],))]
+    return tuple(shapes)
+
+
+def _sgd_case(rng, lr, reverse_grads=False) -> Call:
+    shapes = _three_layers(rng)
+    params = {k: randn(rng, *s) for k, s in shapes}
+    grads = {k: randn(rng, *s) for k, s in shapes}
+    if reverse_grads:
+        grads = dict(reversed(list(grads.items())))
+    return Call((), {"params": _pairs(params), "grads": _pairs(grads), "lr": lr})
+
+
+def cases_sgd(rng):
+    return [_sgd_case(rng, 0.1), _sgd_case(rng, 0.5, reverse_grads=True), _sgd_case(rng, 0.01)]
+
+
+def cases_sgd_inputs(rng):
+    return [_sgd_case(rng, 0.1), _sgd_case(rng, 0.3, reverse_grads=True)]
+
+
+def cases_training(rng):
+    calls = []
+    for n_per_class, classes, d, hidden in ((20, 3, 2, 8), (15, 4, 5, 10)):
+        x, labels = blobs(rng, n_per_class, classes, d, spread=4.0)
+        params = _mlp_params(rng, d, hidden, classes, scale=0.3)
+        calls.append(Call((), {"params": _pairs(params), "x": x, "labels": labels, "lr": 0.2, "steps": 50}))
+    return calls
+
+
+# --- custom comparisons --------------------------------------------------------------------
+
+CORRECT_LIMIT = 1e-7
+
+
+def compare_gradient_error(expected, got, call: Call) -> str | None:
+    """Correct gradients (reference ≤ 1e-7): the student's report must be ≤ 1e-7 too; the
+    tiny value itself depends on rounding. Planted mistake: within 0.1 % of the reference's."""
+    expected = float(np.asarray(expected))
+    got = np.asarray(got)
+    if got.shape != ():
+        return f"expected one number (the max relative error), got an array of shape {got.shape}"
+    value = float(got)
+    if not math.isfinite(value):
+        return f"returned {value} instead of a finite relative error"
+    if value < 0:
+        return f"returned {value:.6g}; a relative error is never negative"
+    if expected <= CORRECT_LIMIT:
+        if value <= CORRECT_LIMIT:
+            return None
+        return (f"returned {value:.3g} for correct gradients; expected at most {CORRECT_LIMIT:g} "
+                f"(central differences give about {expected:.1g} here)")
+    if abs(value - expected) <= 1e-3 * expected:
+        return None
+    return (f"returned {value:.6g} for gradients with a planted mistake; expected {expected:.6g}, "
+            "the largest relative error |a - n| / max(|a| + |n|, 1e-12) over all entries")
+
+
+def compare_training(expected, got, call: Call) -> str | None:
+    """The loss must fall by half or more and follow the reference's curve within 1 %."""
+    expected = np.asarray(expected, dtype=np.float64)
+    got = np.asarray(got)
+    if got.shape != expected.shape:
+        return f"expected {expected.size} losses, got an array of shape {got.shape}"
+    got = got.astype(np.float64)
+    if not np.all(np.isfinite(got)):
+        step = int(np.argmax(~np.isfinite(got)))
+        return (f"the loss became {got[step]} at step {step} (it started at {got[0]:.4g}): "
+                "the parameters diverged")
+    if not got[-1] <= 0.5 * got[0]:
+        return (f"the loss went from {got[0]:.4g} to {got[-1]:.4g} in {got.size - 1} steps; "
+                f"expected it to fall from {expected[0]:.4g} to {expected[-1]:.4g}")
+    bad = np.abs(got - expected) > 1e-3 + 1e-2 * np.abs(expected)
+    if bad.any():
+        step = int(np.argmax(bad))
+        return (f"after {step} steps the loss is {got[step]:.6g}, expected {expected[step]:.6g} "
+                f"(it went from {got[0]:.4g} to {got[-1]:.4g}, the reference from "
+                f"{expected[0]:.4g} to {expected[-1]:.4g})")
+    return None
+
+
+# --- diagnoses: typical mistakes reproduced from the reference --------------------------------
+
+
+def _arrays(call: Call):
+    return (np.asarray(a, dtype=np.float64) if isinstance(a, np.ndarray) else a for a in call.args)
+
+
+def _act_diagnosis(hint: str, fn) -> Diagnosis:
+    def mistaken(ref: ModuleType, call: Call):
+        da, z, name = _arrays(call)
+        return fn(ref, da, z, name)
+
+    return Diagnosis(hint, mistaken)
+
+
+def _sig(ref, z):
+    return ref.activation_forward(z, "sigmoid")
+
+
+D_NO_DA = _act_diagnosis(
+    "You returned g'(z) alone: multiply it by da (dz = da * g'(z)).",
+    lambda ref, da, z, name: ref.activation_backward(np.ones_like(da), z, name))
+D_DERIVATIVE_MISSING = _act_diagnosis(
+    "You returned da unchanged: the chain rule needs the factor g'(z) (dz = da * g'(z)).",
+    lambda ref, da, z, name: da)
+D_SIGMOID_OF_Z = _act_diagnosis(
+    "You used z * (1 - z): the sigmoid's derivative is s * (1 - s) with s = sigmoid(z).",
+    lambda ref, da, z, name: da * z * (1 - z))
+D_SIGMOID_NO_ONE_MINUS = _act_diagnosis(
+    "You multiplied by sigmoid(z) only: the derivative is sigmoid(z) * (1 - sigmoid(z)).",
+    lambda ref, da, z, name: da * _sig(ref, z))
+D_RELU_TIMES_A = _act_diagnosis(
+    "You multiplied da by relu(z): the ReLU's derivative is 1 where z > 0 and 0 elsewhere "
+    "(a mask), not the activation itself.",
+    lambda ref, da, z, name: da * np.maximum(z, 0))
+D_TANH_NOT_SQUARED = _act_diagnosis(
+    "You used 1 - tanh(z): the derivative is 1 - tanh(z)**2 (squared).",
+    lambda ref, da, z, name: da * (1 - np.tanh(z)))
+D_TANH_OF_Z = _act_diagnosis(
+    "You used 1 - z**2: the derivative is 1 - tanh(z)**2, written with the activation, not z.",
+    lambda ref, da, z, name: da * (1 - z ** 2))
+
+
+def _forward_diagnosis(hint: str, fn) -> Diagnosis:
+    def mistaken(ref: ModuleType, call: Call):
+        a_prev, W, b, name = _arrays(call)
+        return fn(ref, a_prev, W, b, name)
+
+    return Diagnosis(hint, mistaken)
+
+
+D_FWD_NO_ACTIVATION = _forward_diagnosis(
+    "Your a equals z = a_prev @ W + b: apply the activation, a = g(z).",
+    lambda ref, a_prev, W, b, name: a_prev @ W + b)
+D_FWD_NO_BIAS = _forward_diagnosis(
+    "Your a lacks the bias: a = g(a_prev @ W + b), b added to every row.",
+    lambda ref, a_prev, W, b, name: ref.activation_forward(a_prev @ W, name))
+
+
+def _dense_parts(call: Call):
+    kw = call.kwargs
+    a_prev, W, b, da = (np.asarray(kw[k], dtype=np.float64) for k in ("a_prev", "W", "b", "da"))
+    z = a_prev @ W + b
+    return a_prev, W, z, da, kw["activation"]
+
+
+def _dense_diagnosis(hint: str, fn) -> Diagnosis:
+    def mistaken(ref: ModuleType, call: Call):
+        a_prev, W, z, da, name = _dense_parts(call)
+        dz = ref.activation_backward(da, z, name)
+        return fn(a_prev=a_prev, W=W, z=z, da=da, dz=dz, m=a_prev.shape[0], name=name, ref=ref)
+
+    return Diagnosis(hint, mistaken)
+
+
+D_DW_TRANSPOSED = _dense_diagnosis(
+    "Your dW is transposed: in the row form dW = a_prev.T @ dz, shape (n_in, n_out) like W "
+    "(dz.T @ a_prev is the lecture's column-form dW).",
+    lambda a_prev, dz, **_: dz.T @ a_prev)
+D_DW_OVER_M = _dense_diagnosis(
+    "Your dW is divided by m: da is already the gradient of the batch loss, so "
+    "dW = a_prev.T @ dz with no extra 1/m.",
+    lambda a_prev, dz, m, **_: a_prev.T @ dz / m)
+D_DB_MEAN = _dense_diagnosis(
+    "Your db is the mean of dz over the batch: it is the sum, db = dz.sum(axis=0) (no 1/m).",
+    lambda dz, **_: dz.mean(axis=0))
+D_DB_NOT_SUMMED = _dense_diagnosis(
+    "Your db has one row per example: sum dz over the batch, db = dz.sum(axis=0), shape (n_out,).",
+    lambda dz, **_: dz)
+D_DB_KEEPDIMS = _dense_diagnosis(
+    "Your db has shape (1, n_out): sum without keepdims, db = dz.sum(axis=0), shape (n_out,).",
+    lambda dz, **_: dz.sum(axis=0, keepdims=True))
+D_DA_PREV_NO_DERIVATIVE = _dense_diagnosis(
+    "Your da_prev equals da @ W.T: first dz = da * g'(z), then da_prev = dz @ W.T.",
+    lambda da, W, **_: da @ W.T)
+D_DA_PREV_OVER_M = _dense_diagnosis(
+    "Your da_prev is divided by m: no 1/m anywhere in dense_backward.",
+    lambda dz, W, m, **_: dz @ W.T / m)
+
+
+def _triple(hint: str, **changes) -> Diagnosis:
+    """(da_prev, dW, db) of the reference with some outputs replaced by a mistake's."""
+
+    def full(a_prev, W, dz, m, **_):
+        parts = {"da_prev": dz @ W.T, "dW": a_prev.T @ dz, "db": dz.sum(axis=0)}
+        parts.update({k: fn(a_prev=a_prev, W=W, dz=dz, m=m) for k, fn in changes.items()})
+        return parts["da_prev"], parts["dW"], parts["db"]
+
+    return _dense_diagnosis(hint, full)
+
+
+D_ALL_DW_TRANSPOSED = _triple(D_DW_TRANSPOSED.hint, dW=lambda a_prev, dz, **_: dz.T @ a_prev)
+D_ALL_OVER_M = _triple("Your dW and db are divided by m: da is already the gradient of the batch loss, "
+                       "so there is no 1/m in dense_backward.",
+                       dW=lambda a_prev, dz, m, **_: a_prev.T @ dz / m, db=lambda dz, m, **_: dz.sum(axis=0) / m)
+D_ALL_DB_MEAN = _triple(D_DB_MEAN.hint, db=lambda dz, m, **_: dz.sum(axis=0) / m)
+
+
+def _no_derivative_triple(ref: ModuleType, call: Call):
+    a_prev, W, z, da, name = _dense_parts(call)
+    return da @ W.T, a_prev.T @ da, da.sum(axis=0)
+
+
+D_ALL_NO_DERIVATIVE = Diagnosis("You used dz = da: multiply by the activation's derivative, dz = da * g'(z).",
+                                _no_derivative_triple)
+
+
+def _mlp_parts(ref: ModuleType, call: Call):
+    kw = call.kwargs
+    params = scenario.as_dict(kw["params"])
+    return params, np.asarray(kw["x"], dtype=np.float64), np.asarray(kw["labels"])
+
+
+def _mlp_diagnosis(hint: str, fn, keys) -> Diagnosis:
+    """fn(ref, params, x, labels) -> (loss, grads) of a mistaken network; keys picks the output."""
+
+    def mistaken(ref: ModuleType, call: Call):
+        loss, grads = fn(ref, *_mlp_parts(ref, call))
+        if keys == "loss":
+            return loss
+        return {k: grads[k] for k in keys}
+
+    return Diagnosis(hint, mistaken)
+
+
+def _mlp_scaled_grads(ref, params, x, labels):
+    loss, grads = ref.mlp_loss_and_grads(params, x, labels)
+    return loss, {k: g * x.shape[0] for k, g in grads.items()}
+
+
+def _mlp_summed_loss(ref, params, x, labels):
+    loss, grads = ref.mlp_loss_and_grads(params, x, labels)
+    return loss * x.shape[0], grads
+
+
+def _mlp_no_relu_backward(ref, params, x, labels):
+    loss, grads = ref.mlp_loss_and_grads(params, x, labels)
+    hidden, cache1 = ref.dense_forward(x, params["W1"], params["b1"], "relu")
+    scores, cache2 = ref.dense_forward(hidden, params["W2"], params["b2"], "linear")
+    probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    dscores = probs.copy()
+    dscores[np.arange(x.shape[0]), labels] -= 1
+    dscores /= x.shape[0]
+    dhidden = dscores @ params["W2"].T
+    return loss, {**grads, "W1": x.T @ dhidden, "b1": dhidden.sum(axis=0)}
+
+
+def _mlp_grad_sign(ref, params, x, labels):
+    loss, grads = ref.mlp_loss_and_grads(params, x, labels)
+    return loss, {k: -g for k, g in grads.items()}
+
+
+def _mlp_log2(ref, params, x, labels):
+    loss, grads = ref.mlp_loss_and_grads(params, x, labels)
+    return loss / math.log(2), grads
+
+
+def _mlp_no_hidden_bias(ref, params, x, labels):
+    return ref.mlp_loss_and_grads({**params, "b1": np.zeros_like(params["b1"])}, x, labels)
+
+
+_GRADS_NOT_OVER_N = "The gradients are N times too large: dscores = (softmax - one_hot) / N; the 1/N of the batch mean belongs there."
+_GRAD_SIGN = "The gradients have the wrong sign: dscores = softmax - one_hot (probabilities minus targets), divided by N."
+
+D_MLP_SUMMED_LOSS = _mlp_diagnosis(
+    "Your loss is the sum over the batch: take the mean of -log p[i, labels[i]].", _mlp_summed_loss, "loss")
+D_MLP_LOG2 = _mlp_diagnosis("Your loss is in bits: use the natural log.", _mlp_log2, "loss")
+D_MLP_NO_B1 = _mlp_diagnosis("Your network ignores b1: hidden = relu(x @ W1 + b1).", _mlp_no_hidden_bias, "loss")
+
+
+def _grad_diagnoses(keys):
+    return (_mlp_diagnosis(_GRADS_NOT_OVER_N, _mlp_scaled_grads, keys),
+            _mlp_diagnosis(_GRAD_SIGN, _mlp_grad_sign, keys))
+
+
+def _mlp_all_diagnosis(hint: str, fn) -> Diagnosis:
+    def mistaken(ref: ModuleType, call: Call):
+        loss, grads = fn(ref, *_mlp_parts(ref, call))
+        return loss, {k: grads[k] for k in scenario.MLP_KEYS}
+
+    return Diagnosis(hint, mistaken)
+
+
+D_MLP_NO_RELU = _mlp_diagnosis(
+    "The hidden gradients skip the ReLU: dz1 = dhidden * (z1 > 0) before dW1 = x.T @ dz1 and db1 = dz1.sum(axis=0).",
+    _mlp_no_relu_backward, ("W1", "b1"))
+
+
+def _gradcheck(fn):
+    """A mistaken gradient_check, run on the case's f, params and grads."""
+
+    def mistaken(ref: ModuleType, call: Call):
+        f, params, grads = scenario.gradient_problem(call.kwargs)
+        return fn(f, params, grads, call.kwargs.get("h", 1e-5))
+
+    return mistaken
+
+
+def _entrywise(f, params, grads, h, *, forward=False):
+    """Yield (analytic, numeric) per entry, numeric by central (or forward) differences."""
+    work = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
+    f0 = f(work)
+    for key, theta in work.items():
+        for index in np.ndindex(theta.shape):
+            old = theta[index]
+            theta[index] = old + h
+            plus = f(work)
+            theta[index] = old - h
+            minus = f(work)
+            theta[index] = old
+            numeric = (plus - f0) / h if forward else (plus - minus) / (2 * h)
+            yield float(np.asarray(grads[key])[index]), numeric
+
+
+def _relative(a, n):
+    return abs(a - n) / max(abs(a) + abs(n), 1e-12)
+
+
+D_FORWARD_DIFFERENCE = Diagnosis(
+    "Your result equals a forward difference (f(θ + h) - f(θ)) / h, whose error is of order h: "
+    "use the central difference (f(θ + h) - f(θ - h)) / (2h).",
+    _gradcheck(lambda f, p, g, h: max(_relative(a, n) for a, n in _entrywise(f, p, g, h, forward=True))))
+D_ABSOLUTE_ERROR = Diagnosis(
+    "Your result equals the largest absolute error |a - n|: divide by max(|a| + |n|, 1e-12).",
+    _gradcheck(lambda f, p, g, h: max(abs(a - n) for a, n in _entrywise(f, p, g, h))))
+D_MEAN_ERROR = Diagnosis(
+    "Your result equals the mean relative error: return the maximum over all entries.",
+    _gradcheck(lambda f, p, g, h: float(np.mean([_relative(a, n) for a, n in _entrywise(f, p, g, h)]))))
+
+
+def _norm_error(f, p, g, h):
+    pairs = np.array(list(_entrywise(f, p, g, h)))
+    return float(np.linalg.norm(pairs[:, 0] - pairs[:, 1])
+                 / max(np.linalg.norm(pairs[:, 0]) + np.linalg.norm(pairs[:, 1]), 1e-12))
+
+
+D_NORM_ERROR = Diagnosis(
+    "Your result equals ||a - n|| / (||a|| + ||n||) over all entries: the spec asks for the "
+    "relative error entry by entry, then the maximum.", _gradcheck(_norm_error))
+D_MAX_DENOMINATOR = Diagnosis(
+    "Your result equals |a - n| / max(|a|, |n|): the denominator is max(|a| + |n|, 1e-12).",
+    _gradcheck(lambda f, p, g, h: max(abs(a - n) / max(abs(a), abs(n), 1e-12) for a, n in _entrywise(f, p, g, h))))
+
+
+def _no_floor(f, p, g, h):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(np.max([np.float64(abs(a - n)) / np.float64(abs(a) + abs(n))
+                             for a, n in _entrywise(f, p, g, h)]))
+
+
+D_NO_FLOOR = Diagnosis(
+    "Your result is nan: where a = n = 0 the relative error is 0/0. The denominator is "
+    "max(|a| + |n|, 1e-12), which makes it 0.", _gradcheck(_no_floor))
+
+
+def _sgd_diagnosis(hint: str, fn) -> Diagnosis:
+    def mistaken(ref: ModuleType, call: Call):
+        params = scenario.as_dict(call.kwargs["params"])
+        grads = scenario.as_dict(call.kwargs["grads"])
+        return {k: fn(v, grads[k], call.kwargs["lr"]) for k, v in params.items()}
+
+    return Diagnosis(hint, mistaken)
+
+
+D_SGD_PLUS = _sgd_diagnosis("You added the gradient: descend, params[k] - lr * grads[k].",
+                            lambda p, g, lr: p + lr * g)
+D_SGD_NO_LR = _sgd_diagnosis("You forgot the learning rate: params[k] - lr * grads[k].",
+                             lambda p, g, lr: p - g)
+
+
+def _sgd_in_place(ref: ModuleType, call: Call):
+    params = scenario.as_dict(call.kwargs["params"])
+    grads = scenario.as_dict(call.kwargs["grads"])
+    return ref.sgd_step(params, grads, call.kwargs["lr"]), grads
+
+
+D_SGD_IN_PLACE = Diagnosis(
+    "Your sgd_step wrote the new values into params (e.g. params[k] -= lr * grads[k]): build "
+    "and return a new dict instead, params stays as it was.", _sgd_in_place)
+
+
+# --- the rubric ----------------------------------------------------------------------------
+
+_FORWARD_HINT = ("sigmoid 1 / (1 + exp(-z)), relu max(z, 0), tanh(z), linear z: elementwise, "
+                 "same shape as z.")
+_DENSE_HINT = ("dz = da * g'(z), dW = a_prev.T @ dz, db = dz.sum(axis=0), da_prev = dz @ W.T "
+               "(row form, no 1/m).")
+_TRAINING_HINT = ("The loop is loss, grads = mlp_loss_and_grads(params, x, labels); "
+                  "params = sgd_step(params, grads, lr). Both must be right (see their other "
+                  "checks): gradients N times too large (no 1/N) overshoot, a + in the update climbs.")
+
+RUBRIC = Rubric(
+    assignment="backprop",
+    checks=(
+        # 1. activation_forward
+        Check("1.1", "activation_forward: sigmoid, relu, tanh and linear, elementwise", "activation_forward",
+              0.5, cases_forward, seed=1101, hint=_FORWARD_HINT),
+        # 2. activation_backward
+        Check("2.1", "activation_backward: sigmoid, dz = da * s * (1 - s) with s = sigmoid(z)",
+              "activation_backward", 0.5, _backward_cases("sigmoid"), seed=2101,
+              hint="dz = da * s * (1 - s) with s = sigmoid(z): the derivative is written with "
+                   "the sigmoid of z, not with z.",
+              diagnoses=(D_DERIVATIVE_MISSING, D_NO_DA, D_SIGMOID_OF_Z, D_SIGMOID_NO_ONE_MINUS)),
+        Check("2.2", "activation_backward: relu, dz = da where z > 0, else 0", "activation_backward", 0.5,
+              _backward_cases("relu"), seed=2201,
+              hint="dz = da * (z > 0): pass da through where z > 0, zero elsewhere.",
+              diagnoses=(D_DERIVATIVE_MISSING, D_NO_DA, D_RELU_TIMES_A)),
+        Check("2.3", "activation_backward: tanh, dz = da * (1 - tanh(z)**2)", "activation_backward", 0.5,
+              _backward_cases("tanh"), seed=2301, hint="dz = da * (1 - tanh(z)**2).",
+              diagnoses=(D_DERIVATIVE_MISSING, D_NO_DA, D_TANH_NOT_SQUARED, D_TANH_OF_Z)),
+        Check("2.4", "activation_backward: linear, dz = da", "activation_backward", 0.5,
+              _backward_cases("linear"), seed=2401,
+              hint="For the linear activation g'(z) = 1, so dz = da.", diagnoses=(D_NO_DA,)),
+        Check("2.5", "activation_backward: all four activations, other shapes", "activation_backward", 0.5,
+              cases_backward_hidden, seed=2501, hidden=True,
+              hint="dz = da * g'(z): sigmoid s * (1 - s), relu (z > 0), tanh 1 - tanh(z)**2, linear 1.",
+              diagnoses=(D_DERIVATIVE_MISSING, D_NO_DA, D_SIGMOID_OF_Z, D_SIGMOID_NO_ONE_MINUS,
+                         D_RELU_TIMES_A, D_TANH_NOT_SQUARED, D_TANH_OF_Z)),
+        # 3. dense_forward
+        Check("3.1", "dense_forward: a = g(a_prev @ W + b) for each activation", "dense_forward", 0.5,
+              cases_dense_forward, seed=3101, scenario="backprop:dense_forward_output",
+              hint="a = g(a_prev @ W + b) with a_prev (m, n_in), W (n_in, n_out), b (n_out,); "
+                   "return the pair (a, cache).",
+              diagnoses=(D_FWD_NO_ACTIVATION, D_FWD_NO_BIAS)),
+        Check("3.2", "dense_forward: a batch of one and other shapes", "dense_forward", 0.5,
+              cases_dense_forward_hidden, seed=3201, hidden=True, scenario="backprop:dense_forward_output",
+              hint="a = g(a_prev @ W + b), shape (m, n_out), also for m = 1 or n_out = 1.",
+              diagnoses=(D_FWD_NO_ACTIVATION, D_FWD_NO_BIAS)),
+        # 4. dense_backward
+        Check("4.1", "dense_backward: dW = a_prev.T @ dz for a single example (linear layer)",
+              "dense_backward", 0.5, cases_dW_single, seed=4101, scenario="backprop:dense_backward_dW",
+              hint="dW = a_prev.T @ dz has W's shape (n_in, n_out); dz.T @ a_prev would be the "
+                   "lecture's column-form dW.", diagnoses=(D_DW_TRANSPOSED,)),
+        Check("4.2", "dense_backward: db = dz summed over the batch (linear layer)", "dense_backward", 0.5,
+              cases_db_batch, seed=4201, scenario="backprop:dense_backward_db",
+              hint="db = dz.sum(axis=0): a sum over the batch (rows), not a mean; shape (n_out,).",
+              diagnoses=(D_DB_MEAN, D_DB_NOT_SUMMED, D_DB_KEEPDIMS)),
+        Check("4.3", "dense_backward: da_prev = dz @ W.T (linear layer)", "dense_backward", 0.5,
+              cases_da_prev, seed=4301, scenario="backprop:dense_backward_da_prev",
+              hint="da_prev = dz @ W.T, shape (m, n_in) like a_prev.", diagnoses=(D_DA_PREV_OVER_M,)),
+        Check("4.4", "dense_backward: dW over a batch, no extra 1/m (linear layer)", "dense_backward", 0.5,
+              cases_dW_batch, seed=4401, scenario="backprop:dense_backward_dW",
+              hint="dW = a_prev.T @ dz already sums over the batch; da is the gradient of the batch "
+                   "loss, so there is no extra 1/m.", diagnoses=(D_DW_OVER_M, D_DW_TRANSPOSED)),
+        Check("4.5", "dense_backward: dz = da * g'(z) for sigmoid, relu and tanh (seen in da_prev)",
+              "dense_backward", 1.0, cases_dz_activation, seed=4501,
+              scenario="backprop:dense_backward_da_prev",
+              hint="First dz = da * g'(z) with the cached z (e.g. activation_backward(da, z, activation); "
+                   "if its checks fail, fix those first), then da_prev = dz @ W.T.", diagnoses=(D_DA_PREV_NO_DERIVATIVE, D_DA_PREV_OVER_M)),
+        Check("4.6", "dense_backward: (da_prev, dW, db) for all activations, other shapes", "dense_backward",
+              0.5, cases_dense_backward_hidden, seed=4601, hidden=True, scenario="backprop:dense_backward_all",
+              hint=_DENSE_HINT,
+              diagnoses=(D_ALL_DW_TRANSPOSED, D_ALL_OVER_M, D_ALL_DB_MEAN, D_ALL_NO_DERIVATIVE)),
+        # 5. mlp_loss_and_grads
+        Check("5.1", "mlp_loss_and_grads: loss = batch mean of the softmax cross-entropy", "mlp_loss_and_grads",
+              0.5, cases_mlp, seed=5101, scenario="backprop:mlp_loss",
+              hint="loss = mean over i of -log softmax(scores)[i, labels[i]] (natural log) with "
+                   "scores = relu(x @ W1 + b1) @ W2 + b2.",
+              diagnoses=(D_MLP_SUMMED_LOSS, D_MLP_LOG2, D_MLP_NO_B1)),
+        Check("5.2", "mlp_loss_and_grads: output layer gradients W2, b2", "mlp_loss_and_grads", 0.5,
+              cases_mlp, seed=5201, scenario="backprop:mlp_output_grads",
+              hint="dscores = (softmax(scores) - one_hot(labels)) / N; dW2 = hidden.T @ dscores, "
+                   "db2 = dscores.sum(axis=0).",
+              diagnoses=_grad_diagnoses(("W2", "b2"))),
+        Check("5.3", "mlp_loss_and_grads: hidden layer gradients W1, b1 (through the ReLU)",
+              "mlp_loss_and_grads", 1.0, cases_mlp, seed=5301, scenario="backprop:mlp_hidden_grads",
+              hint="dhidden = dscores @ W2.T, dz1 = dhidden * (z1 > 0); dW1 = x.T @ dz1, "
+                   "db1 = dz1.sum(axis=0).",
+              diagnoses=_grad_diagnoses(("W1", "b1")) + (D_MLP_NO_RELU,)),
+        Check("5.4", "mlp_loss_and_grads: loss and all gradients, other shapes", "mlp_loss_and_grads", 0.5,
+              cases_mlp_hidden, seed=5401, hidden=True, scenario="backprop:mlp_all",
+              hint="Mean softmax cross-entropy; dscores = (softmax - one_hot) / N, then dense backward "
+                   "through the output layer and the ReLU layer.",
+              diagnoses=(_mlp_all_diagnosis(_GRADS_NOT_OVER_N, _mlp_scaled_grads),
+                         _mlp_all_diagnosis(D_MLP_NO_RELU.hint, _mlp_no_relu_backward),
+                         _mlp_all_diagnosis(_GRAD_SIGN, _mlp_grad_sign))),
+        # 6. gradient_check
+        Check("6.1", "gradient_check: at most 1e-7 for correct gradients (central differences)",
+              "gradient_check", 1.0, cases_gradcheck_correct, seed=6101, scenario="backprop:gradient_check_error",
+              compare=compare_gradient_error, rtol=0.05, atol=1e-12,
+              hint="Perturb one entry at a time by +h and -h (float64, put the old value back), "
+                   "n = (f(θ + h) - f(θ - h)) / (2h): its error is of order h², so correct gradients "
+                   "give about 1e-10 here.",
+              diagnoses=(D_FORWARD_DIFFERENCE,)),
+        Check("6.2", "gradient_check: max relative error for gradients with a planted mistake",
+              "gradient_check", 0.5, cases_gradcheck_planted, seed=6201, scenario="backprop:gradient_check_error",
+              compare=compare_gradient_error, rtol=1e-3, atol=1e-12,
+              hint="For each entry |a - n| / max(|a| + |n|, 1e-12), then the maximum over all "
+                   "entries of all parameters.",
+              diagnoses=(D_ABSOLUTE_ERROR, D_MEAN_ERROR, D_NORM_ERROR, D_MAX_DENOMINATOR)),
+        Check("6.3", "gradient_check: entries whose gradient is exactly 0 (the 1e-12 floor)", "gradient_check",
+              0.5, cases_gradcheck_zero, seed=6301, scenario="backprop:gradient_check_error",
+              compare=compare_gradient_error, rtol=0.05, atol=1e-12,
+              hint="f does not depend on b1 and b2: there a = n = 0 and the relative error is "
+                   "0 / max(0, 1e-12) = 0, not 0/0. Keep the floor in the denominator.",
+              diagnoses=(D_NO_FLOOR,)),
+        Check("6.4", "gradient_check: a tanh network's loss, correct and planted gradients, h = 1e-4",
+              "gradient_check", 0.5, cases_gradcheck_hidden, seed=6401, hidden=True,
+              scenario="backprop:gradient_check_error", compare=compare_gradient_error, rtol=1e-3, atol=1e-12,
+              hint="Central differences with the given h; max over entries of |a - n| / max(|a| + |n|, 1e-12).",
+              diagnoses=(D_FORWARD_DIFFERENCE, D_ABSOLUTE_ERROR, D_MEAN_ERROR, D_NORM_ERROR,
+                         D_MAX_DENOMINATOR)),
+        # 7. sgd_step
+        Check("7.1", "sgd_step: params[k] - lr * grads[k] for every key", "sgd_step", 0.5, cases_sgd,
+              seed=7101, scenario="backprop:sgd_new_params",
+              hint="new_params[k] = params[k] - lr * grads[k] for every key of params (any keys, "
+                   "grads in any order).", diagnoses=(D_SGD_PLUS, D_SGD_NO_LR)),
+        Check("7.2", "sgd_step: params and grads are left unchanged (a new dict is returned)", "sgd_step",
+              0.5, cases_sgd_inputs, seed=7201, scenario="backprop:sgd_inputs_after",
+              hint="Return a new dict of new arrays; do not write into params (no -=, no params[k] = ...).",
+              diagnoses=(D_SGD_IN_PLACE,)),
+        Check("7.3", "sgd_step: 50 steps on mlp_loss_and_grads lower the loss on Gaussian blobs", "sgd_step",
+              0.5, cases_training, seed=7301, scenario="backprop:sgd_training_curve",
+              compare=compare_training, hint=_TRAINING_HINT),
+    ),
+    forbidden=(
+        "tensorflow.GradientTape",
+        "tensorflow.gradients",
+        "tensorflow.autodiff.ForwardAccumulator",
+        "keras.layers.Dense",
+        "keras.layers.EinsumDense",
+        "keras.layers.Activation",
+        "keras.layers.ReLU",
+        "keras.layers.Softmax",
+        "keras.losses.*",
+        "keras.losses.SparseCategoricalCrossentropy",
+        "keras.losses.CategoricalCrossentropy",
+    ),
+    needs_tensorflow=False,
+    timeout=20.0,
+)

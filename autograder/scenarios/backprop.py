@@ -1,0 +1,250 @@
+"""Scenarios of the backprop assignment: what the checks do with a module.
+
+The same code runs on the student's module in the sandboxed child and on the reference in
+the parent. Arguments arrive as plain data; dicts of parameters travel as tuples of
+``(key, array)`` pairs (which read well in the feedback's case description) and are turned
+into fresh dicts of copied arrays here, so a submission that writes into its inputs changes
+nothing outside the call.
+
+- ``dense_forward_output``: ``dense_forward(...)`` → its ``a`` (the cache is the student's own).
+- ``dense_backward_*``: the student's ``dense_forward`` makes the cache, the student's
+  ``dense_backward(da, cache)`` uses it; returns all of ``(da_prev, dW, db)`` or one of them.
+- ``mlp_*``: ``mlp_loss_and_grads(params, x, labels)`` → the loss, some gradients, or both.
+- ``gradient_check_error``: builds a scalar function ``f(params)`` and its correct analytic
+  gradients (optionally with a planted mistake) with plain NumPy here, and returns what the
+  student's ``gradient_check(f, params, grads, h)`` reports.
+- ``sgd_new_params`` / ``sgd_inputs_after``: ``sgd_step``'s result / the inputs after the call.
+- ``sgd_training_curve``: gradient descent with the student's ``mlp_loss_and_grads`` and
+  ``sgd_step``; returns the loss before each step and after the last.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from . import ReturnValueError, call
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def as_dict(pairs) -> dict:
+    """``(("W1", array), ...)`` → ``{"W1": copy of array, ...}``."""
+    return {str(key): np.array(value, copy=True) for key, value in pairs}
+
+
+def _kind(value) -> str:
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} values"
+    return f"a {type(value).__name__}"
+
+
+def _forward(module, args, kwargs, *, for_backward: bool = False):
+    result = call(module, "dense_forward", args, kwargs)
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        prefix = "needs dense_forward to return" if for_backward else "must return"
+        raise ReturnValueError(f"{prefix} a pair (a, cache), but dense_forward returned {_kind(result)}")
+    return result
+
+
+def _scalar(value, what: str = "the loss", prefix: str = "must return") -> float:
+    array = np.asarray(value)
+    if array.size != 1:
+        raise ReturnValueError(f"{prefix} {what} as one number, got an array of shape {array.shape}")
+    return float(array.reshape(()))
+
+
+def _loss_and_grads(result, keys=(), prefix: str = "must return"):
+    """Check the shape of mlp_loss_and_grads' result; ``prefix`` starts the error messages
+    (they follow the name of the check's function)."""
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise ReturnValueError(f"{prefix} a pair (loss, grads), got {_kind(result)}")
+    loss, grads = result
+    if not isinstance(grads, Mapping):
+        raise ReturnValueError(f"{prefix} the gradients as a dict, got {_kind(grads)}")
+    missing = [k for k in keys if k not in grads]
+    if missing:
+        raise ReturnValueError(f"{prefix} a grads dict with the keys {list(keys)}; "
+                               f"{missing} are missing")
+    return loss, grads
+
+
+# --- dense layers ----------------------------------------------------------------------
+
+
+def dense_forward_output(module, name, args, kwargs):
+    """``dense_forward(a_prev, W, b, activation)`` → ``a`` only."""
+    a, _cache = _forward(module, args, kwargs)
+    return a
+
+
+def _backward(module, kwargs):
+    """kwargs: a_prev, W, b, activation (for dense_forward) and da (for dense_backward)."""
+    _a, cache = _forward(module, (kwargs["a_prev"], kwargs["W"], kwargs["b"], kwargs["activation"]), {},
+                         for_backward=True)
+    result = call(module, "dense_backward", (kwargs["da"], cache), {})
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        raise ReturnValueError(f"must return a tuple (da_prev, dW, db), got {_kind(result)}")
+    return tuple(result)
+
+
+def dense_backward_all(module, name, args, kwargs):
+    return _backward(module, kwargs)
+
+
+def dense_backward_da_prev(module, name, args, kwargs):
+    return _backward(module, kwargs)[0]
+
+
+def dense_backward_dW(module, name, args, kwargs):
+    return _backward(module, kwargs)[1]
+
+
+def dense_backward_db(module, name, args, kwargs):
+    return _backward(module, kwargs)[2]
+
+
+# --- the two-layer network -------------------------------------------------------------
+
+MLP_KEYS = ("W1", "b1", "W2", "b2")
+
+
+def _mlp(module, kwargs, keys=()):
+    result = call(module, "mlp_loss_and_grads", (as_dict(kwargs["params"]), kwargs["x"], kwargs["labels"]), {})
+    return _loss_and_grads(result, keys)
+
+
+def mlp_loss(module, name, args, kwargs):
+    loss, _grads = _mlp(module, kwargs)
+    return _scalar(loss)
+
+
+def mlp_output_grads(module, name, args, kwargs):
+    _loss, grads = _mlp(module, kwargs, ("W2", "b2"))
+    return {"W2": grads["W2"], "b2": grads["b2"]}
+
+
+def mlp_hidden_grads(module, name, args, kwargs):
+    _loss, grads = _mlp(module, kwargs, ("W1", "b1"))
+    return {"W1": grads["W1"], "b1": grads["b1"]}
+
+
+def mlp_all(module, name, args, kwargs):
+    loss, grads = _mlp(module, kwargs, MLP_KEYS)
+    return _scalar(loss), {k: grads[k] for k in MLP_KEYS}
+
+
+# --- gradient checking -----------------------------------------------------------------
+
+SMOOTH = "sum of exp(p/2) + p**3/4 over all entries of all params"
+LINEAR_W_ONLY = "1.5 times the sum of the entries of W1 and W2 (b1 and b2 unused)"
+TANH_MLP = "mean softmax cross-entropy of tanh(x @ W1 + b1) @ W2 + b2"
+
+
+def _smooth_value(p: dict, keys) -> float:
+    total = 0.0
+    for key in keys:
+        value = np.asarray(p[key], dtype=np.float64)
+        total += float(np.sum(np.exp(0.5 * value) + 0.25 * value ** 3))
+    return total
+
+
+def _smooth_grad(value: np.ndarray) -> np.ndarray:
+    return 0.5 * np.exp(0.5 * value) + 0.75 * value ** 2
+
+
+def _tanh_mlp(p: dict, x: np.ndarray, labels: np.ndarray, want_grads: bool):
+    W1, b1, W2, b2 = (np.asarray(p[k], dtype=np.float64) for k in MLP_KEYS)
+    n = x.shape[0]
+    hidden = np.tanh(x @ W1 + b1)
+    scores = hidden @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -float(np.mean(log_probs[np.arange(n), labels]))
+    if not want_grads:
+        return loss
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), labels] -= 1.0
+    dscores /= n
+    dz1 = (dscores @ W2.T) * (1.0 - hidden ** 2)
+    grads = {"W1": x.T @ dz1, "b1": dz1.sum(axis=0), "W2": hidden.T @ dscores, "b2": dscores.sum(axis=0)}
+    return loss, grads
+
+
+def gradient_problem(kwargs):
+    """(f, params, correct grads) described by a gradient_check case's kwargs."""
+    params = as_dict(kwargs["params"])
+    function = kwargs["function"]
+    if function == SMOOTH:
+        def f(p):
+            return _smooth_value(p, tuple(params))
+
+        grads = {k: _smooth_grad(v) for k, v in params.items()}
+    elif function == LINEAR_W_ONLY:
+        # Linear in W (so even a forward difference is exact up to rounding), constant in b:
+        # the b entries have a = n = 0 exactly.
+        def f(p):
+            return 1.5 * sum(float(np.sum(np.asarray(p[k], dtype=np.float64))) for k in ("W1", "W2"))
+
+        grads = {k: np.full_like(v, 1.5) if k in ("W1", "W2") else np.zeros_like(v) for k, v in params.items()}
+    elif function == TANH_MLP:
+        x = np.asarray(kwargs["x"], dtype=np.float64)
+        labels = np.asarray(kwargs["labels"]).astype(np.int64)
+
+        def f(p):
+            return _tanh_mlp(p, x, labels, want_grads=False)
+
+        grads = _tanh_mlp(params, x, labels, want_grads=True)[1]
+    else:
+        raise ValueError(f"unknown function {function!r}")
+    planted = kwargs.get("planted")
+    if planted is not None:
+        key, index, factor = planted
+        grads[key][tuple(index)] *= factor
+    return f, params, grads
+
+
+def gradient_check_error(module, name, args, kwargs):
+    """What the student's gradient_check reports for f, params and (possibly wrong) grads."""
+    f, params, grads = gradient_problem(kwargs)
+    extra = {"h": kwargs["h"]} if "h" in kwargs else {}
+    return _scalar(call(module, name, (f, params, grads), extra), "the error")
+
+
+# --- gradient descent ------------------------------------------------------------------
+
+
+def sgd_new_params(module, name, args, kwargs):
+    return call(module, name, (as_dict(kwargs["params"]), as_dict(kwargs["grads"]), kwargs["lr"]), {})
+
+
+def sgd_inputs_after(module, name, args, kwargs):
+    """The params and grads dicts as they are after the call (they should be unchanged)."""
+    params, grads = as_dict(kwargs["params"]), as_dict(kwargs["grads"])
+    call(module, name, (params, grads, kwargs["lr"]), {})
+    return params, grads
+
+
+def sgd_training_curve(module, name, args, kwargs):
+    """``steps`` steps of params = sgd_step(params, grads, lr) on mlp_loss_and_grads' gradients.
+
+    Returns the ``steps + 1`` losses: before each step and after the last one.
+    """
+    params = as_dict(kwargs["params"])
+    x, labels, lr = kwargs["x"], kwargs["labels"], kwargs["lr"]
+    needs = "needs mlp_loss_and_grads to return"
+
+    def loss_and_grads(p):
+        result = call(module, "mlp_loss_and_grads", (p, x, labels), {})
+        loss, grads = _loss_and_grads(result, MLP_KEYS, prefix=needs)
+        return _scalar(loss, prefix=needs), grads
+
+    losses = []
+    for _ in range(int(kwargs["steps"])):
+        loss, grads = loss_and_grads(params)
+        losses.append(loss)
+        params = call(module, name, (params, grads, lr), {})
+        if not isinstance(params, Mapping):
+            raise ReturnValueError(f"must return the new params as a dict, got {_kind(params)}")
+    losses.append(loss_and_grads(params)[0])
+    return np.array(losses)
