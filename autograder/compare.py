@@ -45,8 +45,8 @@ def compare_arrays(expected: np.ndarray, got, *, rtol: float, atol: float, exact
     if got.dtype.kind not in "biufc":
         return f"expected numbers, got values of dtype {got.dtype}"
     if expected.dtype.kind in "fc" and got.dtype.kind in "biu":
-        return (f"expected floating-point values, got dtype {got.dtype}: create the output "
-                "as floats (e.g. np.zeros(..., dtype=float)) and avoid integer division")
+        return (f"expected floating-point values, got dtype {got.dtype}: return floats "
+                "(e.g. build the output with dtype=float, or convert it with .astype(float))")
     if got.size == 0:
         return None
     if exact:

@@ -141,14 +141,23 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
     if check.fail_on_warning and result.get("warnings"):
         warning = result["warnings"][0]
         hint = check.hint or "compute it in a numerically stable way"
-        return [f"NumPy warned while your code ran ({warning}): the computation overflowed or "
-                f"divided by zero on these inputs.", f"Hint: {hint}"]
+        return [f"NumPy warned while your code ran ({warning}) on inputs as large as "
+                f"{_largest_input(call)}: an intermediate value overflowed or was divided by "
+                "zero, even if the final result looks right.", f"Hint: {hint}"]
     got = result.get("value")
     mismatch = judge_case(check, call, want, got)
     if mismatch is None:
         return []
     hint = diagnose(check, call, got, reference.module) or check.hint
     return [mismatch] + ([f"Hint: {hint}"] if hint else [])
+
+
+def _largest_input(call) -> str:
+    import numpy as np
+
+    values = [np.max(np.abs(a)) for a in list(call.args) + list(call.kwargs.values())
+              if isinstance(a, np.ndarray) and a.size and a.dtype.kind in "iuf"]
+    return f"|x| = {max(values):g}" if values else "these"
 
 
 def _feedback(where: str, lines: list[str], result: dict, output: str) -> str:

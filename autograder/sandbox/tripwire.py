@@ -2,11 +2,12 @@
 
 Each forbidden name (``numpy.convolve``, ``scipy.signal.*``, ``keras.layers.Conv2D``) is
 replaced, in the module that exports it and in every module of the same package that holds
-the same object, by a wrapper. While a graded call is running, a wrapper that is reached
-from student code (any frame on the stack outside the standard library, site-packages and
-the grader) records the use and raises :class:`ForbiddenAPIError`; otherwise it just calls
-the original, so library internals and grader scenarios are unaffected. For a class, its
-``__init__`` is wrapped, which also catches subclasses ("as parents").
+the same object, by a wrapper. While a graded call is running, a wrapper *called directly by
+student code* (its caller's frame lies outside the standard library, site-packages and the
+grader) records the use and raises :class:`ForbiddenAPIError`; otherwise it just calls the
+original, so library internals (``keras.ops.add`` using ``tf.nn.bias_add``) and grader
+scenarios are unaffected. For a class, its ``__init__`` is wrapped and trips when a student
+instantiates it or a student's class inherits from it ("as parents").
 
 Modules imported later (``import scipy.signal`` inside a student's function) are patched as
 soon as they are loaded, through a meta-path finder. This is a guard for honest mistakes,
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.abc
+import inspect
 import os
 import sys
 import sysconfig
@@ -41,22 +43,25 @@ class _State:
 STATE = _State()
 
 
-def called_from_student(frame) -> bool:
-    """Whether any frame from ``frame`` up the stack is outside trusted code."""
-    trusted = STATE.trusted
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith(trusted) and not filename.startswith("<frozen "):
-            return True
-        frame = frame.f_back
-    return False
+def is_student_code(frame) -> bool:
+    """Whether ``frame`` runs code from outside the standard library, site-packages and the grader."""
+    filename = frame.f_code.co_filename
+    return not filename.startswith(STATE.trusted) and not filename.startswith("<frozen ")
 
 
-def _wrap_function(name: str, original):
+def _trip(name: str) -> None:
+    STATE.used.append(name)
+    raise ForbiddenAPIError(f"{name} is not allowed in this exercise")
+
+
+def _wrap_function(name: str, original, cls: type | None = None):
     def tripwire(*args, **kwargs):
-        if STATE.active and called_from_student(sys._getframe(1)):
-            STATE.used.append(name)
-            raise ForbiddenAPIError(f"{name} is not allowed in this exercise")
+        if STATE.active:
+            if is_student_code(sys._getframe(1)):
+                _trip(name)
+            if cls is not None and args and type(args[0]) is not cls and any(
+                    is_student_class(k) for k in type(args[0]).__mro__):
+                _trip(name)  # a student's subclass, built by grader or library code
         return original(*args, **kwargs)
 
     for attribute in ("__name__", "__qualname__", "__doc__", "__module__"):
@@ -64,14 +69,24 @@ def _wrap_function(name: str, original):
             setattr(tripwire, attribute, getattr(original, attribute))
         except (AttributeError, TypeError):
             pass
+    try:  # libraries introspect signatures (Keras binds a layer's __init__ arguments)
+        tripwire.__signature__ = inspect.signature(original)
+    except (TypeError, ValueError):
+        pass
     tripwire._dlgrade_tripwire = name
     return tripwire
+
+
+def is_student_class(klass: type) -> bool:
+    module = sys.modules.get(getattr(klass, "__module__", ""), None)
+    return klass.__module__ == "submission" or (
+        module is not None and not str(getattr(module, "__file__", "") or "").startswith(STATE.trusted))
 
 
 def _wrap_class(name: str, cls: type) -> None:
     if getattr(cls.__init__, "_dlgrade_tripwire", None):
         return
-    cls.__init__ = _wrap_function(name, cls.__init__)
+    cls.__init__ = _wrap_function(name, cls.__init__, cls)
 
 
 def _resolve(pattern: str):

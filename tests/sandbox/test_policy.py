@@ -257,3 +257,33 @@ def test_threads_still_work_under_seccomp(sandbox):
     """
     _, outcome = run_function(sandbox, body)
     np.testing.assert_array_equal(outcome["results"][0]["value"], [3.0, 3.0])
+
+
+@pytest.fixture(scope="module")
+def tf_sandbox():
+    box = Sandbox(tensorflow=True, forbidden=("tensorflow.nn.*", "keras.layers.Dense"), private=private_paths())
+    yield box
+    box.close()
+
+
+def test_forbidden_names_trip_only_when_student_code_calls_them_directly(tf_sandbox):
+    source = textwrap.dedent("""
+        import keras, tensorflow as tf
+        def indirect(x):
+            return keras.ops.convert_to_numpy(keras.ops.add(keras.ops.ones((3, 2)), x))  # tf.nn.bias_add inside
+        def direct(x):
+            return tf.nn.relu(x).numpy()
+        class MyDense(keras.layers.Dense):
+            pass
+    """)
+    run = SubmissionRun(tf_sandbox, [{"label": "s", "filename": "/student/s.py", "source": source}],
+                        ["indirect", "direct", "MyDense"], "s.py")
+    try:
+        ok = run.run("call", "indirect", [Call((np.ones(2),))], "array", 30)["results"][0]
+        assert ok["ok"] and ok["forbidden"] == [], ok
+        bad = run.run("call", "direct", [Call((np.ones(2),))], "array", 30)["results"][0]
+        assert bad["forbidden"] == ["tensorflow.nn.relu"]
+        parent = run.run("call", "MyDense", [Call((4,))], "none", 30)["results"][0]
+        assert parent["forbidden"] == ["keras.layers.Dense"]  # a student subclass, built by grader code
+    finally:
+        run.close()
