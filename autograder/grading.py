@@ -7,6 +7,7 @@ The result is the Gradescope-compatible result object of the contract.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import course, submission as submission_mod
@@ -36,8 +37,19 @@ def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False) 
     assignment = course.get(assignment_name)
     rubric = assignment.rubric()
     loaded = submission_mod.load(path)
-    with make_sandbox(rubric, tensorflow=loaded.uses_tensorflow) as sandbox:
-        return grade_submission(loaded, rubric, Reference(assignment), sandbox, hidden=hidden)
+    # The zygote starts (importing TensorFlow if needed) while the reference is computed.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        starting = pool.submit(make_sandbox, rubric, (), loaded.uses_tensorflow)
+        try:
+            reference = Reference(assignment)
+            for check in rubric.select(hidden):
+                reference.expected(check)
+        except BaseException:
+            starting.result().close()
+            raise
+        sandbox = starting.result()
+    with sandbox:
+        return grade_submission(loaded, rubric, reference, sandbox, hidden=hidden)
 
 
 def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, reference: Reference,
