@@ -97,8 +97,8 @@ def _first_cell_error(report: dict) -> str | None:
 def grade_check(check: Check, run: SubmissionRun, reference: Reference, rubric: Rubric,
                 load_report: dict) -> dict:
     cases, expected = reference.expected(check)
-    template = template_of(expected[0]) if expected else "array"
-    outcome = run.run(check.scenario, check.function, cases, template, rubric.timeout)
+    templates = [template_of(value) for value in expected]
+    outcome = run.run(check.scenario, check.function, cases, templates, rubric.timeout)
     message = evaluate(check, cases, expected, outcome, reference, load_report)
     passed = message is None
     return {
@@ -120,7 +120,7 @@ def evaluate(check: Check, cases: list, expected: list, outcome: dict,
     results = outcome["results"]
     output = outcome.get("output", "")
     for index, (call, want, result) in enumerate(zip(cases, expected, results)):
-        where = f"case {index + 1} of {len(cases)}: {check.function}({call.describe()})"
+        where = f"case {index + 1} of {len(cases)}: {check.describe_case(call)}"
         lines = failure_lines(check, call, want, result, reference, load_report)
         if lines:
             return _feedback(where, lines, result, output)
@@ -139,7 +139,7 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
         error = result.get("error") or {}
         kind, message = error.get("kind"), error.get("message", "")
         if kind == "not_implemented":
-            return [f"{check.function} is not implemented yet."]
+            return [f"{error.get('where') or check.function} is not implemented yet."]
         if kind == "missing":
             cell_error = _first_cell_error(load_report)
             extra = f" (note: {cell_error}, which may be why)" if cell_error else ""

@@ -50,6 +50,8 @@ def _describe_value(value: Any) -> str:
         return f"array(shape={tuple(value.shape)})"
     if isinstance(value, tuple):
         return "(" + ", ".join(_describe_value(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_describe_value(v)}" for k, v in value.items()) + "}"
     return repr(value)
 
 
@@ -90,9 +92,17 @@ class Check:
     # that they were not modified); "<assignment>:<name>" is a function in
     # ``autograder/scenarios/<assignment>.py``.
     scenario: str = "call"
+    # How feedback shows a case's inputs (default: ``Call.describe``), for scenarios whose
+    # arguments are not literally the graded function's.
+    describe: Callable[[Call], str] | None = None
     # Fail the check when the call raises a RuntimeWarning (NumPy overflow, divide by zero,
     # invalid value), for checks of numerical stability.
     fail_on_warning: bool = False
+
+    def describe_case(self, call: Call) -> str:
+        if self.describe is not None:
+            return self.describe(call)
+        return f"{self.function}({call.describe()})"
 
     def make_cases(self) -> list[Call]:
         """The check's inputs, reproducible from its seed."""

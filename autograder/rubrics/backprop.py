@@ -509,8 +509,10 @@ def _mlp_no_hidden_bias(ref, params, x, labels):
     return ref.mlp_loss_and_grads({**params, "b1": np.zeros_like(params["b1"])}, x, labels)
 
 
-_GRADS_NOT_OVER_N = "The gradients are N times too large: dscores = (softmax - one_hot) / N; the 1/N of the batch mean belongs there."
-_GRAD_SIGN = "The gradients have the wrong sign: dscores = softmax - one_hot (probabilities minus targets), divided by N."
+_GRADS_NOT_OVER_N = ("The gradients are N times too large: dscores = (softmax - one_hot) / N; the 1/N of "
+                     "the batch mean belongs there.")
+_GRAD_SIGN = ("The gradients have the wrong sign: dscores = softmax - one_hot (probabilities minus "
+              "targets), divided by N.")
 
 D_MLP_SUMMED_LOSS = _mlp_diagnosis(
     "Your loss is the sum over the batch: take the mean of -log p[i, labels[i]].", _mlp_summed_loss, "loss")
@@ -532,7 +534,8 @@ def _mlp_all_diagnosis(hint: str, fn) -> Diagnosis:
 
 
 D_MLP_NO_RELU = _mlp_diagnosis(
-    "The hidden gradients skip the ReLU: dz1 = dhidden * (z1 > 0) before dW1 = x.T @ dz1 and db1 = dz1.sum(axis=0).",
+    "The hidden gradients skip the ReLU: dz1 = dhidden * (z1 > 0) before dW1 = x.T @ dz1 and "
+    "db1 = dz1.sum(axis=0).",
     _mlp_no_relu_backward, ("W1", "b1"))
 
 
@@ -696,7 +699,8 @@ RUBRIC = Rubric(
               "dense_backward", 1.0, cases_dz_activation, seed=4501,
               scenario="backprop:dense_backward_da_prev",
               hint="First dz = da * g'(z) with the cached z (e.g. activation_backward(da, z, activation); "
-                   "if its checks fail, fix those first), then da_prev = dz @ W.T.", diagnoses=(D_DA_PREV_NO_DERIVATIVE, D_DA_PREV_OVER_M)),
+                   "if its checks fail, fix those first), then da_prev = dz @ W.T.",
+              diagnoses=(D_DA_PREV_NO_DERIVATIVE, D_DA_PREV_OVER_M)),
         Check("4.6", "dense_backward: (da_prev, dW, db) for all activations, other shapes", "dense_backward",
               0.5, cases_dense_backward_hidden, seed=4601, hidden=True, scenario="backprop:dense_backward_all",
               hint=_DENSE_HINT,
@@ -777,5 +781,5 @@ RUBRIC = Rubric(
         "keras.losses.CategoricalCrossentropy",
     ),
     needs_tensorflow=False,
-    timeout=20.0,
+    timeout=10.0,
 )

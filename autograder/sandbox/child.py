@@ -100,7 +100,7 @@ class Child:
         if isinstance(exc, tripwire.ForbiddenAPIError):
             return {"kind": "forbidden", "message": _safe_str(exc)}
         if isinstance(exc, NotImplementedError):
-            return {"kind": "not_implemented", "message": _safe_str(exc)}
+            return {"kind": "not_implemented", "message": _safe_str(exc), "where": self._raiser(exc)}
         if isinstance(exc, scenarios.MissingName):
             return {"kind": "missing", "message": _safe_str(exc)}
         kind = "bad_return" if isinstance(exc, scenarios.ReturnValueError) else "exception"
@@ -109,6 +109,16 @@ class Child:
         else:
             message = f"{type(exc).__name__}: {_safe_str(exc)}"
         return {"kind": kind, "message": message, "traceback": self.student_traceback(exc)}
+
+    def _raiser(self, exc: BaseException) -> str | None:
+        """Qualified name of the innermost student function in the traceback ("Adam.build")."""
+        where, tb = None, exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename in self.student_files:
+                where = getattr(code, "co_qualname", code.co_name)
+            tb = tb.tb_next
+        return where if where != "<module>" else None
 
     def _student_frames(self, exc: BaseException) -> list:
         try:
@@ -153,8 +163,8 @@ class Child:
         function = header["function"]
         out_arrays: list = []
         results = []
-        for case in wire.decode_value(header["cases"], arrays):
-            args, kwargs = case
+        cases = wire.decode_value(header["cases"], arrays)
+        for (args, kwargs), template in zip(cases, header["templates"]):
             tripwire.STATE.used.clear()
             before = len(self.violations)
             started = time.perf_counter()
@@ -169,7 +179,7 @@ class Child:
                     finally:
                         tripwire.STATE.active = False
                         result_warnings = _warning_texts(caught)
-                value = scenarios.to_plain(value, header["template"])
+                value = scenarios.to_plain(value, template)
                 result = {"ok": True, "value": wire.encode_value(value, out_arrays)}
             except BaseException as exc:  # noqa: BLE001
                 result = {"ok": False, "error": self.describe_error(exc)}

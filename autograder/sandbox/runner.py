@@ -41,7 +41,7 @@ class SubmissionRun:
             return {"fatal": death.reason}
         return self.load_report
 
-    def run(self, scenario: str, function: str, cases: list, template, timeout: float) -> dict:
+    def run(self, scenario: str, function: str, cases: list, templates: list, timeout: float) -> dict:
         """Run one check's cases; returns ``{"results": [...], "output": str}`` or ``{"died": reason}``."""
         try:
             self._ensure_child()
@@ -50,7 +50,7 @@ class SubmissionRun:
         arrays: list = []
         encoded = wire.encode_value([(c.args, c.kwargs) for c in cases], arrays)
         header = {"op": "run", "scenario": scenario, "function": function,
-                  "cases": encoded, "template": template}
+                  "cases": encoded, "templates": templates}
         try:
             reply, out = self.child.request(header, arrays, timeout)
         except ChildDied as death:

@@ -35,7 +35,7 @@ def run_function(sandbox, body: str, *, prelude: str = "", timeout: float = 5.0,
     source = prelude + "\ndef f(x):\n" + textwrap.indent(textwrap.dedent(body), "    ")
     run = SubmissionRun(sandbox, [{"label": "s", "filename": "/student/s.py", "source": source}], ["f"], "s.py")
     try:
-        return run.load(), run.run("call", "f", [Call(tuple(args))], "array", timeout)
+        return run.load(), run.run("call", "f", [Call(tuple(args))], ["array"], timeout)
     finally:
         run.close()
 
@@ -173,9 +173,9 @@ def test_timeout_kills_a_loop_that_ignores_sigterm_and_the_next_check_runs(sandb
     """)
     run = SubmissionRun(sandbox, [{"label": "s", "filename": "/student/s.py", "source": source}], ["spin", "ok"], "s.py")
     try:
-        spun = run.run("call", "spin", [Call((np.ones(1),))], "array", 1.0)
+        spun = run.run("call", "spin", [Call((np.ones(1),))], ["array"], 1.0)
         assert "did not finish within 1 s" in spun["died"]
-        after = run.run("call", "ok", [Call((np.ones(1),))], "array", 5.0)
+        after = run.run("call", "ok", [Call((np.ones(1),))], ["array"], 5.0)
         np.testing.assert_array_equal(after["results"][0]["value"], [2.0])
     finally:
         run.close()
@@ -197,7 +197,7 @@ def test_exit_at_import_fails_everything_with_one_reason(sandbox):
     run = SubmissionRun(sandbox, [{"label": "s", "filename": "/student/s.py", "source": "import os\nos._exit(0)"}],
                         ["f"], "s.py")
     assert "while loading your file" in run.load()["fatal"]
-    assert "while loading your file" in run.run("call", "f", [Call(())], "array", 1.0)["died"]
+    assert "while loading your file" in run.run("call", "f", [Call(())], ["array"], 1.0)["died"]
 
 
 def test_output_is_captured_and_truncated_not_mixed_into_results(sandbox):
@@ -279,11 +279,11 @@ def test_forbidden_names_trip_only_when_student_code_calls_them_directly(tf_sand
     run = SubmissionRun(tf_sandbox, [{"label": "s", "filename": "/student/s.py", "source": source}],
                         ["indirect", "direct", "MyDense"], "s.py")
     try:
-        ok = run.run("call", "indirect", [Call((np.ones(2),))], "array", 30)["results"][0]
+        ok = run.run("call", "indirect", [Call((np.ones(2),))], ["array"], 30)["results"][0]
         assert ok["ok"] and ok["forbidden"] == [], ok
-        bad = run.run("call", "direct", [Call((np.ones(2),))], "array", 30)["results"][0]
+        bad = run.run("call", "direct", [Call((np.ones(2),))], ["array"], 30)["results"][0]
         assert bad["forbidden"] == ["tensorflow.nn.relu"]
-        parent = run.run("call", "MyDense", [Call((4,))], "none", 30)["results"][0]
+        parent = run.run("call", "MyDense", [Call((4,))], ["none"], 30)["results"][0]
         assert parent["forbidden"] == ["keras.layers.Dense"]  # a student subclass, built by grader code
     finally:
         run.close()

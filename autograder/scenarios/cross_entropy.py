@@ -1,0 +1,55 @@
+"""Scenarios of the cross_entropy assignment: what the checks do with a module.
+
+``numerical_gradient(f, w, h)`` takes a function, which cannot travel over the wire. A case
+therefore carries a description of ``f`` (a string, shown in the feedback), the point ``w``
+and the coefficients of ``f`` as ``(name, array)`` pairs; the scenario builds ``f`` here, in
+the process that runs the submission, with plain NumPy:
+
+    f(w) = sum(a * w**3) + sum(b * exp(c * w))                      (separable)
+           [+ 1/2 x^T A x + d * (u . x)**3  with x = w.ravel()]     (cross terms, if given)
+
+Both parts have curvature (non-zero second and third derivatives), so a forward difference,
+whose error is about h/2 * f'', is told apart from a central difference, whose error is about
+h^2/6 * f'''.
+
+- ``numerical_gradient_of``: the gradient the submission returns.
+- ``numerical_gradient_and_w``: ``(gradient, w)``, ``w`` being the array the submission was
+  given, looked at after the call: it must still hold its original values.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import call
+
+
+def curved_function(params):
+    """The scalar function ``f`` described by ``params`` (pairs of name and array)."""
+    p = {str(key): np.asarray(value, dtype=np.float64) for key, value in params}
+    shape = p["a"].shape
+
+    def f(w):
+        x = np.asarray(w, dtype=np.float64)
+        if x.shape != shape:
+            raise ValueError(f"f expects an array of shape {shape} (the shape of w), "
+                             f"got one of shape {x.shape}")
+        value = np.sum(p["a"] * x ** 3) + np.sum(p["b"] * np.exp(p["c"] * x))
+        if "A" in p:
+            flat = x.reshape(-1)
+            value = value + 0.5 * flat @ p["A"] @ flat + float(p["d"]) * float(p["u"] @ flat) ** 3
+        return float(value)
+
+    return f
+
+
+def numerical_gradient_of(module, name, args, kwargs):
+    """``args = (description, w, params)``: the submission's gradient of ``f`` at ``w``."""
+    _description, w, params = args
+    return call(module, name, (curved_function(params), w), kwargs)
+
+
+def numerical_gradient_and_w(module, name, args, kwargs):
+    """``(gradient, w after the call)``: shows whether the submission modified ``w``."""
+    _description, w, params = args
+    gradient = call(module, name, (curved_function(params), w), kwargs)
+    return gradient, w
