@@ -90,7 +90,8 @@ def _compare_close(expected: np.ndarray, got: np.ndarray, rtol: float, atol: flo
         return (f"got {_fmt(got[where])} at index {_index(where)} where {_fmt(expected[where])} "
                 f"was expected ({int(nonfinite.sum())} non-finite values): an overflow, "
                 "a division by zero or log(0)?")
-    excess = np.where(bad, error - allowed, -np.inf)
+    with np.errstate(invalid="ignore"):
+        excess = np.where(bad, error - allowed, -np.inf)
     where = np.unravel_index(int(np.argmax(excess)), expected.shape)
     abs_error = float(error[where])
     rel_error = abs_error / max(abs(complex(expected[where])), 1e-12)

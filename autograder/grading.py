@@ -99,7 +99,7 @@ def grade_check(check: Check, run: SubmissionRun, reference: Reference, rubric: 
     cases, expected = reference.expected(check)
     templates = [template_of(value) for value in expected]
     outcome = run.run(check.scenario, check.function, cases, templates, rubric.timeout)
-    message = evaluate(check, cases, expected, outcome, reference, load_report)
+    message = evaluate(check, cases, expected, outcome, reference, load_report, rubric)
     passed = message is None
     return {
         "name": check.name,
@@ -113,7 +113,7 @@ def grade_check(check: Check, run: SubmissionRun, reference: Reference, rubric: 
 
 
 def evaluate(check: Check, cases: list, expected: list, outcome: dict,
-             reference: Reference, load_report: dict) -> str | None:
+             reference: Reference, load_report: dict, rubric: Rubric) -> str | None:
     """None if the check passes, else the feedback text."""
     if "died" in outcome:
         return f"Your code did not complete this check: {outcome['died']}."
@@ -121,7 +121,7 @@ def evaluate(check: Check, cases: list, expected: list, outcome: dict,
     output = outcome.get("output", "")
     for index, (call, want, result) in enumerate(zip(cases, expected, results)):
         where = f"case {index + 1} of {len(cases)}: {check.describe_case(call)}"
-        lines = failure_lines(check, call, want, result, reference, load_report)
+        lines = failure_lines(check, call, want, result, reference, load_report, rubric)
         if lines:
             return _feedback(where, lines, result, output)
     if len(results) < len(cases):
@@ -130,11 +130,11 @@ def evaluate(check: Check, cases: list, expected: list, outcome: dict,
 
 
 def failure_lines(check: Check, call, want, result: dict, reference: Reference,
-                  load_report: dict) -> list[str]:
+                  load_report: dict, rubric: Rubric) -> list[str]:
     if result.get("forbidden"):
         used = ", ".join(result["forbidden"])
-        return [f"Used {used}, which this exercise forbids: write it yourself with NumPy "
-                "indexing and arithmetic (see the assignment's instructions)."]
+        return [f"Used {used}, which this exercise forbids: {rubric.forbidden_hint} "
+                "(see the assignment's instructions)."]
     if not result.get("ok"):
         error = result.get("error") or {}
         kind, message = error.get("kind"), error.get("message", "")

@@ -122,6 +122,8 @@ class Rubric:
     # Dotted names that graded code must not call (``numpy.convolve``, ``scipy.signal.*``,
     # ``tensorflow.nn.conv*``); a check whose call reaches one fails with a message saying so.
     forbidden: tuple[str, ...] = ()
+    # What to do instead, shown when a check fails for using a forbidden name.
+    forbidden_hint: str = "write it yourself with NumPy indexing and arithmetic"
     # Whether the sandbox should pre-import TensorFlow/Keras in the zygote.
     needs_tensorflow: bool = False
     # Wall-clock seconds one check may take in the sandbox.

@@ -644,6 +644,7 @@ _TRAINING_HINT = ("The loop is loss, grads = mlp_loss_and_grads(params, x, label
 
 RUBRIC = Rubric(
     assignment="backprop",
+    forbidden_hint="write the backward pass yourself with NumPy matrix products",
     checks=(
         # 1. activation_forward
         Check("1.1", "activation_forward: sigmoid, relu, tanh and linear, elementwise", "activation_forward",

@@ -17,7 +17,13 @@ so a typical mistake loses only the checks that name it:
   a tolerance of 1e-6 (relative to the gradient's size), far below a forward difference's error
   (about h/2 f'' = 5e-5 f'') and far above the rounding differences between two correct central
   differences; 9.3 checks that ``w`` is unchanged (to 1e-12) and that the gradient is roughly
-  right (1e-2, so a forward difference passes there); only 9.4 (hidden) has cross terms.
+  right (1e-2, so a forward difference passes there) on 1-D w only (a loop that mishandles
+  2-D arrays loses 9.2 and 9.4, not 9.3 as well); only 9.4 (hidden) has cross terms, where
+  a w left perturbed after each entry shifts the later entries' differences.
+
+Forbidden: the library versions of what is taught (spec). The sandbox's tripwires fire on
+direct calls from student code, so ``scipy.stats.norm(mu, sigma).pdf(x)`` (a frozen
+distribution, whose ``pdf`` scipy calls internally) is not caught; ``norm.pdf`` is.
 
 Hidden checks re-test the same behaviours on other shapes, bases and seeds.
 """
@@ -881,6 +887,7 @@ _LL_HINT = ("log L = sum_i ln N(x_i; mu, sigma) = sum_i [-(x_i - mu)^2 / (2 sigm
 
 RUBRIC = Rubric(
     assignment="cross_entropy",
+    forbidden_hint="write it with elementary math from NumPy, math or keras.ops (exp, log, sum, ...)",
     checks=(
         # 1. self_information
         Check("1.1", "self_information: -log p in bits by default and in other bases", "self_information",
@@ -1005,7 +1012,6 @@ RUBRIC = Rubric(
         "scipy.stats.entropy",
         "scipy.stats.norm.pdf",
         "scipy.stats.norm.logpdf",
-        "scipy.stats.norm.freeze",
         "scipy.special.expit",
         "scipy.special.log_expit",
         "scipy.special.xlogy",

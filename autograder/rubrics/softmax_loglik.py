@@ -621,6 +621,7 @@ _STABLE_ML_HINT = ("compute it from the logits: max(s, 0) - s*y + np.log1p(np.ex
 
 RUBRIC = Rubric(
     assignment="softmax_loglik",
+    forbidden_hint="write it with elementary math from NumPy or keras.ops (exp, log, max, sum, ...)",
     checks=(
         # 1. softmax
         Check("1.1", "softmax: positive rows summing to 1 along the last axis (1-D, 2-D, 3-D)",
