@@ -133,3 +133,23 @@ def test_a_grader_fault_is_loud_names_the_student_and_others_are_written(tmp_pat
     assert (out / "alice" / "conv_padding.json").exists() and not (out / "bob").exists()
     assert "simulated bug" in (out / "summary.md").read_text()
     assert (out / "gradebook.csv").read_text().splitlines()[1].startswith("alice,")
+
+
+ATTACKS = ("os_exit_at_import", "sys_exit_in_function", "kill_parent", "fd_abuse", "fake_json_output",
+           "subprocess_attack", "crash_in_function", "tamper_harness", "write_outside_sandbox", "import_solution")
+
+
+def test_a_class_of_attacks_completes_with_one_row_per_student(tmp_path):
+    attacks = Path(__file__).resolve().parent / "submissions" / "attacks"
+    for name in ATTACKS:
+        (tmp_path / "class" / name).mkdir(parents=True)
+        shutil.copy(attacks / f"{name}.py", tmp_path / "class" / name / "conv_padding.py")
+    out = tmp_path / "out"
+    run = grade_cli(tmp_path / "class", "--out", out, "--jobs", "2")
+    assert run.returncode == 0, run.stderr
+    rows = (out / "gradebook.csv").read_text().splitlines()[1:]
+    assert sorted(r.split(",")[0] for r in rows) == sorted(ATTACKS)
+    scores = {r.split(",")[0]: float(r.split(",")[1]) for r in rows}
+    max_score = json.loads((out / "import_solution" / "conv_padding.json").read_text())["max_score"]
+    assert all(score < max_score for score in scores.values())
+    assert scores["import_solution"] == scores["write_outside_sandbox"] == 0

@@ -4,7 +4,8 @@ Life of a child (forked from the zygote, see ``zygote.py``):
 
 1. ``enter_sandbox``: own session, cwd and HOME in its private directory, stdin from
    /dev/null, stdout/stderr into a capture file, every other descriptor closed, resource
-   limits, the seccomp filter, and finally the audit-hook policy (the forbidden-API
+   limits, the Landlock filesystem allow-list, the seccomp filter, and finally the
+   audit-hook policy (the forbidden-API
    tripwires were installed by the zygote).
 2. ``load``: execute the submission's cells in order (errors are recorded, the next cell
    still runs, like Jupyter's "Run All" with errors allowed) into a module ``submission``.
@@ -27,7 +28,7 @@ import warnings
 
 import numpy as np
 
-from . import limits, policy, seccomp, tripwire, wire
+from . import landlock, limits, policy, seccomp, tripwire, wire
 from .. import scenarios
 
 OUTPUT_HEAD = 2500  # characters of captured output kept from the start of a request ...
@@ -45,6 +46,7 @@ class Child:
         self.violations: list[str] = []
         self.capture_fd = -1
         self.seccomp = False
+        self.landlock = False
 
     # --- set-up ---------------------------------------------------------------------
 
@@ -67,6 +69,7 @@ class Child:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_DFL)
         limits.apply(self.config["limits"])
+        self.landlock = landlock.restrict(self.workdir, tuple(self.config["private"]))
         self.seccomp = seccomp.install()
         policy.install(self.workdir, tuple(self.config["private"]), self.violations)
 
@@ -156,7 +159,7 @@ class Child:
                 error = self.describe_error(exc)
             cells.append({"label": cell["label"], "error": error, "output": self.take_output()})
         defined = {name: callable(getattr(module, name, None)) for name in header["functions"]}
-        return {"cells": cells, "defined": defined, "seccomp": self.seccomp}
+        return {"cells": cells, "defined": defined, "seccomp": self.seccomp, "landlock": self.landlock}
 
     def run(self, header: dict, arrays: list) -> tuple[dict, list]:
         scenario = scenarios.get(header["scenario"])

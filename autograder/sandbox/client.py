@@ -46,6 +46,19 @@ def describe_death(status: dict) -> str:
             "did your code call os._exit() or exit the interpreter?")
 
 
+# What the zygote (and so every child) inherits from the grader's environment: nothing
+# else, so no token or password of the instructor's shell is ever within a student's reach.
+INHERITED_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONPATH", "VIRTUAL_ENV",
+                       "KERAS_BACKEND", "CUDA_VISIBLE_DEVICES", "TF_ENABLE_ONEDNN_OPTS",
+                       "OMP_NUM_THREADS", "DLGRADE_MEMORY_MB")
+
+
+def zygote_environment() -> dict[str, str]:
+    env = {k: os.environ[k] for k in INHERITED_VARIABLES if k in os.environ}
+    env.update(TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1", HOME=tempfile.gettempdir())
+    return env
+
+
 class Sandbox:
     """A zygote process plus the directory its children live in."""
 
@@ -69,7 +82,7 @@ class Sandbox:
         parent_end, zygote_end = socket.socketpair()
         config = {"tensorflow": self.tensorflow, "forbidden": self.forbidden,
                   "run_root": self.run_root}
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1")
+        env = zygote_environment()
         self._log_path = os.path.join(self.run_root, "zygote.log")
         with open(self._log_path, "ab") as log:
             self.process = subprocess.Popen(

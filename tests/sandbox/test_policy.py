@@ -287,3 +287,33 @@ def test_forbidden_names_trip_only_when_student_code_calls_them_directly(tf_sand
         assert parent["forbidden"] == ["keras.layers.Dense"]  # a student subclass, built by grader code
     finally:
         run.close()
+
+
+@pytest.mark.parametrize("body", [
+    # relative to a directory descriptor: the audit event carries no dir_fd
+    f"import os; d = os.open({os.path.dirname(os.path.dirname(SOLUTION))!r}, os.O_RDONLY); "
+    "return os.read(os.open('solutions/conv_padding.py', os.O_RDONLY, dir_fd=d), 10)",
+    "import os; d = os.open('/proc', os.O_RDONLY); return os.read(os.open(f'{os.getppid()}/environ', os.O_RDONLY, dir_fd=d), 10)",
+    # native code that Python never audits
+    "import sqlite3; sqlite3.connect('/tmp/dlgrade_policy_test.db').execute('create table t (x)')",
+    "import os; os.mkfifo('/tmp/dlgrade_policy_test_fifo')",
+    "import os; d = os.open('/tmp', os.O_RDONLY); os.close(os.open('dlgrade_policy_test_write', os.O_CREAT | os.O_WRONLY, dir_fd=d))",
+])
+def test_landlock_stops_what_audit_hooks_cannot_see(sandbox, body):
+    load, outcome = run_function(sandbox, body)
+    if not load.get("landlock"):
+        pytest.skip("Landlock is not available on this kernel")
+    result = outcome["results"][0]
+    assert not result["ok"], result
+    for leftover in ("/tmp/dlgrade_policy_test.db", "/tmp/dlgrade_policy_test_fifo", "/tmp/dlgrade_policy_test_write"):
+        assert not os.path.exists(leftover)
+
+
+def test_the_sandbox_does_not_inherit_the_graders_secrets(sandbox, monkeypatch):
+    monkeypatch.setenv("DLGRADE_TEST_SECRET", "hunter2")
+    box = Sandbox(tensorflow=False, private=private_paths())
+    try:
+        _, outcome = run_function(box, "import os; print(sorted(os.environ)); return x")
+        assert outcome["results"][0]["ok"] and "DLGRADE_TEST_SECRET" not in outcome["output"]
+    finally:
+        box.close()
