@@ -30,6 +30,8 @@ SOLUTION = ROOT / "solutions" / "conv_padding.py"
 FIXTURES = ROOT / "tests" / "submissions" / "conv_padding"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())
 CHECKS = {check.number: check for check in RUBRIC.checks}
+# Right numbers from a forbidden API: only the sandbox's tripwires catch it (tests/test_course.py).
+FORBIDDEN_ONLY = {"uses_scipy_correlate2d.py"}
 
 
 def load_module(path: Path, name: str):
@@ -219,7 +221,8 @@ def test_expected_json_lists_every_fixture_and_known_checks():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_fixture_fails_exactly_the_expected_checks(name):
     module = load_module(FIXTURES / name, f"conv_padding_fixture_{name[:-3]}")
-    assert failing_checks(module) == EXPECTED[name]
+    expected = [] if name in FORBIDDEN_ONLY else EXPECTED[name]
+    assert failing_checks(module) == expected
 
 
 def first_diagnosis(check: Check, call: Call, got):
@@ -267,4 +270,4 @@ def test_fixture_feedback_names_its_mistake(name):
 
 def test_every_mistake_fixture_has_a_named_mistake():
     mistakes = {n for n, failing in EXPECTED.items() if failing}
-    assert mistakes - set(FIXTURE_MISTAKE) == {"memorised_lecture_answer.py"}
+    assert mistakes - set(FIXTURE_MISTAKE) - FORBIDDEN_ONLY == {"memorised_lecture_answer.py"}
