@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from ..compare import compare_values
+from ..comparisons.softmax_loglik import compare_ignoring_integer_dtype
 from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn
 
 # The lecture's example (§5.1.3): the same softmax output, once with a correct class that
@@ -193,11 +193,8 @@ def cases_one_hot_float(rng):
     return calls
 
 
-def compare_ignoring_integer_dtype(expected, got, call) -> str | None:
-    """one_hot's values, accepting an integer or boolean result (check 3.3 grades the dtype)."""
-    if isinstance(got, np.ndarray) and got.dtype.kind in "biu":
-        got = got.astype(np.float64)
-    return compare_values(expected, got, exact=True)
+# compare_ignoring_integer_dtype (checks 3.1, 3.2) is public, in
+# autograder/comparisons/softmax_loglik.py.
 
 
 # --- 4. log_likelihood_loss -------------------------------------------------------------------

@@ -153,22 +153,13 @@ def _smooth_grad(value: np.ndarray) -> np.ndarray:
     return 0.5 * np.exp(0.5 * value) + 0.75 * value ** 2
 
 
-def _tanh_mlp(p: dict, x: np.ndarray, labels: np.ndarray, want_grads: bool):
+def tanh_mlp_loss(p: dict, x: np.ndarray, labels: np.ndarray) -> float:
+    """Mean softmax cross-entropy of a tanh MLP (its gradients come with the case, from the rubric)."""
     W1, b1, W2, b2 = (np.asarray(p[k], dtype=np.float64) for k in MLP_KEYS)
-    n = x.shape[0]
-    hidden = np.tanh(x @ W1 + b1)
-    scores = hidden @ W2 + b2
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    loss = -float(np.mean(log_probs[np.arange(n), labels]))
-    if not want_grads:
-        return loss
-    dscores = np.exp(log_probs)
-    dscores[np.arange(n), labels] -= 1.0
-    dscores /= n
-    dz1 = (dscores @ W2.T) * (1.0 - hidden ** 2)
-    grads = {"W1": x.T @ dz1, "b1": dz1.sum(axis=0), "W2": hidden.T @ dscores, "b2": dscores.sum(axis=0)}
-    return loss, grads
+    logits = np.tanh(x @ W1 + b1) @ W2 + b2
+    top = np.max(logits, axis=1, keepdims=True)
+    log_norm = top[:, 0] + np.log(np.sum(np.exp(logits - top), axis=1))
+    return float(np.mean(log_norm - logits[np.arange(x.shape[0]), labels]))
 
 
 def gradient_problem(kwargs):
@@ -192,9 +183,9 @@ def gradient_problem(kwargs):
         labels = np.asarray(kwargs["labels"]).astype(np.int64)
 
         def f(p):
-            return _tanh_mlp(p, x, labels, want_grads=False)
+            return tanh_mlp_loss(p, x, labels)
 
-        grads = _tanh_mlp(params, x, labels, want_grads=True)[1]
+        grads = as_dict(kwargs["grads"])
     else:
         raise ValueError(f"unknown function {function!r}")
     planted = kwargs.get("planted")
