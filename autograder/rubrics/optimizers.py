@@ -1,0 +1,649 @@
+"""Rubric for optimizers: SGD, Momentum, AdaGrad, RMSProp and Adam as Keras 3 optimizers, and
+``minimize_2d`` (DLfS ch. 6).
+
+Every check runs a scenario of ``autograder/scenarios/optimizers.py`` on the student's class
+(in the sandbox) and on the reference's (in the grader), and compares the plain results.
+Layout, one group per class (1 SGD, 2 Momentum, 3 AdaGrad, 4 RMSProp, 5 Adam), then
+6 minimize_2d. Within a group:
+
+- ``one step`` (``float64``, the slots start at zero) and ``five steps`` with changing
+  gradients: the update rule itself;
+- ``a large ε`` (AdaGrad, RMSProp, Adam): the only checks where ε is large against √h (ε up
+  to 1, or gradients of 1e-6), so that ε inside the square root (or the paper's Adam
+  form) loses these checks alone;
+- ``learning-rate schedule``: the only checks with a ``keras.optimizers.schedules`` learning
+  rate, so that an optimizer that ignores ``update_step``'s ``learning_rate`` argument (or
+  scales Momentum's whole velocity by η, the PyTorch way) loses only these;
+- ``several variables`` (three shapes, one optimizer) and ``float32``;
+- ``get_config`` round trip: compares the config's values and the behaviour of the rebuilt
+  optimizer *with the student's own original* (not with the reference), so that a wrong
+  update rule does not fail it and a missing hyperparameter fails nothing else;
+- the lecture's path on ``f(x, y) = x²/20 + y²`` (not for RMSProp, absent from the lecture's
+  figure), driven by the grader's loop;
+- ``model.fit`` on scikit-learn digits (a 64-16-10 network, 3 epochs, eager);
+- a hidden check with other hyperparameters, shapes, gradient scales and longer runs.
+
+``minimize_2d`` is graded with Keras' own optimizers (built by the grader), so that its checks
+depend on the student's loop alone. Tolerances follow Keras' optimizer tests: 1e-4 for one
+step, 5e-4 for trajectories (relative to the largest value).
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ..comparisons.optimizers import TRAJECTORY_TOL, compare_config_for, compare_fit, compare_path
+from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn
+from ..scenarios.optimizers import schedule_values
+
+CLASSES = ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam")
+HYPERPARAMETERS = {"SGD": (), "Momentum": ("momentum",), "AdaGrad": ("epsilon",),
+                   "RMSProp": ("rho", "epsilon"), "Adam": ("beta_1", "beta_2", "epsilon")}
+DEFAULTS = {"SGD": {"learning_rate": 0.01}, "Momentum": {"learning_rate": 0.01, "momentum": 0.9},
+            "AdaGrad": {"learning_rate": 0.01, "epsilon": 1e-7},
+            "RMSProp": {"learning_rate": 0.001, "rho": 0.9, "epsilon": 1e-7},
+            "Adam": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}}
+FORMULAS = {
+    "SGD": "W <- W - lr * g",
+    "Momentum": "v <- momentum * v - lr * g; W <- W + v (v starts at 0)",
+    "AdaGrad": "h <- h + g * g; W <- W - lr * g / (sqrt(h) + epsilon) (h starts at 0)",
+    "RMSProp": "h <- rho * h + (1 - rho) * g * g; W <- W - lr * g / (sqrt(h) + epsilon) (h starts at 0)",
+    "Adam": ("m <- beta_1 m + (1 - beta_1) g; v <- beta_2 v + (1 - beta_2) g*g; "
+             "alpha_t = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t) with t = self.iterations + 1; "
+             "W <- W - alpha_t * m / (sqrt(v) + epsilon)"),
+}
+# The lecture's figure: f(x, y) = x²/20 + y² from (-7, 2), 30 steps.
+LECTURE_START = (-7.0, 2.0)
+LECTURE_RATES = {"SGD": 0.95, "Momentum": 0.1, "AdaGrad": 1.5, "Adam": 0.3}
+LECTURE_END = {"SGD": "(-0.350393, 0.084782)", "Momentum": "(0.896414, 0.088086)",
+               "AdaGrad": "(-0.120162, 0)", "Adam": "(0.136007, 0.318245)"}
+# Learning rates for model.fit on the digits (the loss falls clearly within 3 epochs).
+FIT_RATES = {"SGD": {"learning_rate": 0.5}, "Momentum": {"learning_rate": 0.1, "momentum": 0.9},
+             "AdaGrad": {"learning_rate": 0.05}, "RMSProp": {"learning_rate": 0.01},
+             "Adam": {"learning_rate": 0.01}}
+ONE_STEP_NAMES = {"SGD": "one step, W <- W - lr * g", "Momentum": "one step from zero velocity",
+                  "AdaGrad": "one step from h = 0", "RMSProp": "one step from h = 0",
+                  "Adam": "one step from m = v = 0 (t = 1)"}
+ONE_STEP_TOL = 1e-4
+
+
+# --- a NumPy model of each optimizer, with its typical mistakes (for the diagnoses) -------
+
+
+def simulate(kind: str, hp: dict, w0, grad_at, n_steps: int, lrs, mistake: str | None = None) -> np.ndarray:
+    """Trajectory ``(n_steps, *w0.shape)`` in float64. ``grad_at(i, w)`` is the gradient of
+    step ``i`` at ``w``; ``lrs[i]`` the learning rate of step ``i``; ``mistake`` one of the
+    mistakes below (None: the spec's rule)."""
+    hp = {**DEFAULTS[kind], **hp}
+    w = np.array(w0, dtype=np.float64)
+    first = np.zeros_like(w)
+    second = np.full_like(w, 0.1) if mistake in ("h0_keras", "keras_adagrad") else np.zeros_like(w)
+    out = []
+    for i in range(n_steps):
+        t = i + 1
+        g = np.asarray(grad_at(i, w), dtype=np.float64)
+        lr = float(lrs[i])
+        eps = hp.get("epsilon", 0.0)
+        with np.errstate(all="ignore"):
+            if mistake == "sign":
+                w = w + lr * g
+            elif kind == "SGD":
+                w = w - lr * g
+            elif kind == "Momentum":
+                alpha = hp["momentum"]
+                if mistake == "sign_v":
+                    first = alpha * first + lr * g
+                    w = w + first
+                elif mistake == "sign_w":
+                    first = alpha * first - lr * g
+                    w = w - first
+                elif mistake == "no_velocity":
+                    w = w - lr * g
+                elif mistake == "pytorch":
+                    first = alpha * first + g
+                    w = w - lr * first
+                else:
+                    first = alpha * first - lr * g
+                    w = w + first
+            elif kind in ("AdaGrad", "RMSProp"):
+                if kind == "AdaGrad":
+                    second = g * g if mistake == "no_accumulation" else second + g * g
+                else:
+                    rho = hp["rho"]
+                    if mistake == "rho_swapped":
+                        second = (1 - rho) * second + rho * g * g
+                    elif mistake == "no_one_minus_rho":
+                        second = rho * second + g * g
+                    else:
+                        second = rho * second + (1 - rho) * g * g
+                if mistake in ("eps_inside", "keras_adagrad"):
+                    w = w - lr * g / np.sqrt(second + eps)
+                elif mistake == "no_sqrt":
+                    w = w - lr * g / (second + eps)
+                else:
+                    w = w - lr * g / (np.sqrt(second) + eps)
+            elif kind == "Adam":
+                b1, b2 = hp["beta_1"], hp["beta_2"]
+                if mistake == "betas_swapped":
+                    b1, b2 = b2, b1
+                first = b1 * first + (1 - b1) * g
+                second = b2 * second + (1 - b2) * g * g
+                step = t - 1 if mistake == "t_from_zero" else t
+                if mistake == "no_bias_correction":
+                    w = w - lr * first / (np.sqrt(second) + eps)
+                elif mistake == "paper_eps":
+                    m_hat, v_hat = first / (1 - b1 ** step), second / (1 - b2 ** step)
+                    w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
+                elif mistake == "only_m_corrected":
+                    w = w - lr / (1 - b1 ** step) * first / (np.sqrt(second) + eps)
+                else:
+                    alpha = lr * np.sqrt(1 - b2 ** step) / (1 - b1 ** step)
+                    w = w - alpha * first / (np.sqrt(second) + eps)
+            else:
+                raise ValueError(kind)
+        out.append(w.copy())
+    return np.stack(out)
+
+
+def _constant_rate(kind: str, hp: dict, n_steps: int) -> list[float]:
+    """The learning rate of each step as the optimizer sees it (a float32 variable)."""
+    rate = hp.get("learning_rate", DEFAULTS[kind]["learning_rate"])
+    return [float(np.float32(rate))] * n_steps
+
+
+def _sequence(grads):
+    grads = np.asarray(grads, dtype=np.float64)
+    return lambda i, w: grads[i]
+
+
+def _path_gradient(i, w):
+    return np.array([w[0] / 10.0, 2.0 * w[1]])
+
+
+def mistake_model(kind: str, scenario: str, mistake: str | None):
+    """``mistaken(reference_module, call)`` for a Diagnosis: what an optimizer with
+    ``mistake`` returns in ``scenario`` for ``call``."""
+
+    def mistaken(_ref, call: Call):
+        hp = {k: v for k, v in call.kwargs.items() if k != "learning_rate"}
+        if scenario == "one_step":
+            w, g = call.args
+            return simulate(kind, hp, w, _sequence(np.asarray(g)[None]), 1,
+                            _constant_rate(kind, call.kwargs, 1), mistake)[0]
+        if scenario in ("steps", "steps_float32"):
+            w0, grads = call.args
+            return simulate(kind, hp, w0, _sequence(grads), len(grads),
+                            _constant_rate(kind, call.kwargs, len(grads)), mistake)
+        if scenario == "steps_with_schedule":
+            w0, grads, spec = call.args
+            rates = schedule_values(spec, len(grads))
+            if mistake == "constant_rate":
+                rates = np.full_like(rates, rates[0])
+            return simulate(kind, hp, w0, _sequence(grads), len(grads), rates,
+                            None if mistake == "constant_rate" else mistake)
+        if scenario == "several_variables":
+            ws, grads = call.args
+            return tuple(simulate(kind, hp, w, _sequence(g), len(g), _constant_rate(kind, call.kwargs, len(g)),
+                                  mistake) for w, g in zip(ws, grads))
+        if scenario == "lecture_path":
+            start, n_steps = call.args
+            path = simulate(kind, hp, start, _path_gradient, n_steps,
+                            _constant_rate(kind, call.kwargs, n_steps), mistake)
+            return np.concatenate([np.asarray(start, dtype=np.float64)[None], path])
+        raise ValueError(scenario)
+
+    return mistaken
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+
+def _shape(rng, low=2, high=4, ndim=None) -> tuple[int, ...]:
+    ndim = ndim or integers(rng, 1, 2)
+    return tuple(integers(rng, low, high) for _ in range(ndim))
+
+
+def _gradients(rng, n_steps: int, shape, scale: float = 1.0) -> np.ndarray:
+    """Changing gradients: a common drift plus noise, so that momentum and averages matter,
+    with no entry near zero (|g| >= 0.05 * scale)."""
+    drift = randn(rng, *shape)
+    g = drift + 0.7 * randn(rng, n_steps, *shape)
+    g = np.where(np.abs(g) < 0.05, np.sign(g + 1e-12) * 0.05, g)
+    return g * scale
+
+
+def _typical(kind: str, rng) -> dict:
+    """Ordinary hyperparameters (not the defaults, so that a hard-coded default shows)."""
+    if kind == "SGD":
+        return {"learning_rate": float(rng.choice([0.05, 0.1, 0.3]))}
+    if kind == "Momentum":
+        return {"learning_rate": float(rng.choice([0.05, 0.1])), "momentum": float(rng.choice([0.8, 0.9]))}
+    if kind == "AdaGrad":
+        return {"learning_rate": float(rng.choice([0.1, 0.3]))}
+    if kind == "RMSProp":
+        return {"learning_rate": float(rng.choice([0.01, 0.05])), "rho": float(rng.choice([0.8, 0.9]))}
+    return {"learning_rate": float(rng.choice([0.01, 0.05])), "beta_1": 0.9, "beta_2": 0.999}
+
+
+def _other(kind: str, rng) -> dict:
+    """Other settings for the hidden checks."""
+    if kind == "SGD":
+        return {"learning_rate": round(float(rng.uniform(0.01, 0.5)), 3)}
+    if kind == "Momentum":
+        return {"learning_rate": round(float(rng.uniform(0.01, 0.2)), 3),
+                "momentum": round(float(rng.uniform(0.3, 0.95)), 2)}
+    if kind == "AdaGrad":
+        return {"learning_rate": round(float(rng.uniform(0.05, 1.0)), 3),
+                "epsilon": float(rng.choice([1e-7, 1e-6, 1e-8]))}
+    if kind == "RMSProp":
+        return {"learning_rate": round(float(rng.uniform(0.005, 0.1)), 4),
+                "rho": round(float(rng.uniform(0.5, 0.99)), 2), "epsilon": float(rng.choice([1e-7, 1e-6]))}
+    return {"learning_rate": round(float(rng.uniform(0.005, 0.1)), 4),
+            "beta_1": round(float(rng.uniform(0.5, 0.95)), 2),
+            "beta_2": round(float(rng.uniform(0.9, 0.9999)), 4), "epsilon": float(rng.choice([1e-7, 1e-6]))}
+
+
+def cases_one_step(kind: str):
+    def cases(rng):
+        calls = []
+        for shape in ((3,), (2, 3), (integers(rng, 4, 6),)):
+            hp = _typical(kind, rng)
+            if kind == "SGD":
+                hp = {"learning_rate": float(rng.choice([0.05, 0.1, 0.5]))}
+            calls.append(Call((randn(rng, *shape), _gradients(rng, 1, shape)[0]), hp))
+        calls.append(Call((np.array([1.0, -2.0, 0.5]), np.array([0.5, -1.0, 2.0])), dict(DEFAULTS[kind])))
+        return calls
+    return cases
+
+
+def cases_steps(kind: str, n_steps: int = 5, n_cases: int = 3, settings=None, dtype=np.float64):
+    settings = settings or _typical
+
+    def cases(rng):
+        calls = []
+        for i in range(n_cases):
+            shape = _shape(rng) if i else (3,)
+            w0 = randn(rng, *shape).astype(dtype)
+            grads = _gradients(rng, n_steps, shape).astype(dtype)
+            calls.append(Call((w0, grads), settings(kind, rng)))
+        return calls
+    return cases
+
+
+def cases_hidden(kind: str):
+    def cases(rng):
+        calls = []
+        for scale in (1.0, 0.01, 10.0):
+            shape = _shape(rng, 2, 5)
+            calls.append(Call((randn(rng, *shape), _gradients(rng, 8, shape, scale)), _other(kind, rng)))
+        return calls
+    return cases
+
+
+def cases_large_epsilon(kind: str):
+    def cases(rng):
+        calls = []
+        for epsilon in (0.1, 0.5, 1.0):
+            shape = (integers(rng, 3, 5),)
+            hp = {**_typical(kind, rng), "epsilon": epsilon}
+            calls.append(Call((randn(rng, *shape), _gradients(rng, 3, shape, 0.3)), hp))
+        shape = (4,)  # the default epsilon against tiny gradients
+        calls.append(Call((randn(rng, *shape), _gradients(rng, 3, shape, 1e-6)), _typical(kind, rng)))
+        return calls
+    return cases
+
+
+SCHEDULES = (
+    ("ExponentialDecay", {"initial_learning_rate": 0.2, "decay_steps": 1, "decay_rate": 0.6}),
+    ("PiecewiseConstantDecay", {"boundaries": (1, 3), "values": (0.3, 0.1, 0.02)}),
+)
+
+
+def cases_schedule(kind: str):
+    def cases(rng):
+        calls = []
+        for spec in SCHEDULES:
+            shape = (3,)
+            hp = {k: v for k, v in _typical(kind, rng).items() if k != "learning_rate"}
+            calls.append(Call((randn(rng, *shape), _gradients(rng, 5, shape), spec), hp))
+        return calls
+    return cases
+
+
+def cases_several(kind: str):
+    def cases(rng):
+        n_steps = 4
+        shapes = ((integers(rng, 3, 5), 3), (3,), (2, 2, 2))
+        ws = tuple(randn(rng, *s) for s in shapes)
+        grads = tuple(_gradients(rng, n_steps, s) for s in shapes)
+        shapes2 = ((2,), (integers(rng, 2, 3), 4))
+        ws2 = tuple(randn(rng, *s) for s in shapes2)
+        grads2 = tuple(_gradients(rng, n_steps, s) for s in shapes2)
+        return [Call((ws, grads), _typical(kind, rng)), Call((ws2, grads2), _typical(kind, rng))]
+    return cases
+
+
+def cases_config(kind: str):
+    def cases(rng):
+        hp = _other(kind, rng)
+        shape = (3,)
+        w0, grads = randn(rng, *shape), _gradients(rng, 3, shape)
+        without_rate = {k: v for k, v in hp.items() if k != "learning_rate"}
+        return [Call((w0, grads, None), hp), Call((w0, grads, SCHEDULES[0]), without_rate)]
+    return cases
+
+
+def cases_lecture_path(kind: str):
+    def cases(rng):
+        rate = LECTURE_RATES[kind]
+        other = (round(float(rng.uniform(2, 6)), 2), round(float(rng.uniform(-3, -1)), 2))
+        return [Call((LECTURE_START, 30), {"learning_rate": rate}),
+                Call((other, 15), {"learning_rate": rate})]
+    return cases
+
+
+@functools.lru_cache(maxsize=1)
+def _digits():
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    return (digits.data / 16.0).astype(np.float32), digits.target.astype(np.int64)
+
+
+def cases_fit(kind: str):
+    def cases(rng):
+        x, labels = _digits()
+        index = rng.choice(len(labels), size=192, replace=False)
+        weights = (
+            (randn(rng, 64, 16) * np.sqrt(2 / 64)).astype(np.float32), np.zeros(16, np.float32),
+            (randn(rng, 16, 10) * np.sqrt(1 / 16)).astype(np.float32), np.zeros(10, np.float32))
+        return [Call((x[index], labels[index], weights, 3, 32), dict(FIT_RATES[kind]))]
+    return cases
+
+
+def cases_minimize(rng):
+    return [
+        Call(("SGD", {"learning_rate": 0.95}), {}),  # the defaults: (-7, 2), 30 steps
+        Call(("SGD", {"learning_rate": 0.1, "momentum": 0.9}), {"start": (-7.0, 2.0), "steps": 30}),
+        Call(("Adam", {"learning_rate": 0.3}), {"start": (-7.0, 2.0), "steps": 30}),
+        Call(("SGD", {"learning_rate": 0.4}),
+             {"start": (round(float(rng.uniform(2, 8)), 2), round(float(rng.uniform(-3, -1)), 2)),
+              "steps": integers(rng, 8, 12)}),
+    ]
+
+
+def cases_minimize_hidden(rng):
+    return [
+        Call(("RMSprop", {"learning_rate": 0.2}),
+             {"start": (round(float(rng.uniform(-9, -3)), 2), round(float(rng.uniform(1, 4)), 2)),
+              "steps": integers(rng, 15, 25)}),
+        Call(("Adam", {"learning_rate": 0.5}), {"start": (1.5, -0.5), "steps": 5}),
+        Call(("SGD", {"learning_rate": 0.2}), {"steps": 1}),
+    ]
+
+
+# --- how a case reads in the feedback ----------------------------------------------------------
+
+
+def _fmt_hp(kwargs: dict) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+
+
+def _shape_text(a) -> str:
+    a = np.asarray(a)
+    if a.size <= 4:
+        return np.array2string(a, separator=", ", precision=4)
+    return f"shape {tuple(a.shape)}"
+
+
+def _schedule_text(spec) -> str:
+    kind, config = spec
+    return f"keras.optimizers.schedules.{kind}({_fmt_hp(dict(config))})"
+
+
+def describe_for(kind: str, scenario: str):
+    def describe(call: Call) -> str:
+        hp = _fmt_hp(call.kwargs)
+        if scenario == "one_step":
+            w, g = call.args
+            return f"{kind}({hp}): one apply() on a float64 variable w = {_shape_text(w)} with gradient {_shape_text(g)}"
+        if scenario in ("steps", "steps_float32"):
+            w0, grads = call.args
+            dtype = "float32" if scenario == "steps_float32" else "float64"
+            return (f"{kind}({hp}): {len(grads)} apply() steps on a {dtype} variable of shape "
+                    f"{tuple(np.shape(w0))}, a different gradient at each step")
+        if scenario == "steps_with_schedule":
+            w0, grads, spec = call.args
+            rates = ", ".join(f"{r:.4g}" for r in schedule_values(spec, len(grads)))
+            extra = f", {hp}" if hp else ""
+            return (f"{kind}(learning_rate={_schedule_text(spec)}{extra}): {len(grads)} steps; the "
+                    f"learning rate of the steps is {rates}")
+        if scenario == "several_variables":
+            ws, grads = call.args
+            shapes = ", ".join(str(tuple(np.shape(w))) for w in ws)
+            return f"{kind}({hp}): one optimizer, {len(grads[0])} steps on {len(ws)} variables of shapes {shapes}"
+        if scenario == "config_round_trip":
+            _, grads, spec = call.args
+            rate = f"learning_rate={_schedule_text(spec)}" + (", " if hp else "") if spec else ""
+            return (f"opt = {kind}({rate}{hp}); opt.get_config(), {kind}.from_config(config) and "
+                    f"keras.optimizers.deserialize(keras.optimizers.serialize(opt), custom_objects=...), "
+                    f"each copy then taking {len(grads)} steps like opt")
+        if scenario == "lecture_path":
+            start, n_steps = call.args
+            return (f"{kind}({hp}) on f(x, y) = x**2/20 + y**2 from {tuple(start)}, {n_steps} steps "
+                    f"(one float64 variable of shape (2,), gradient (x/10, 2y))")
+        if scenario == "fit_digits":
+            x, _, weights, epochs, batch = call.args
+            return (f"model.compile(optimizer={kind}({hp}), loss=SparseCategoricalCrossentropy(from_logits=True)); "
+                    f"model.fit on {len(x)} digits (64 -> 16 ReLU -> 10, float32), {epochs} epochs, "
+                    f"batch_size={batch}, no shuffling")
+        raise ValueError(scenario)
+    return describe
+
+
+def describe_minimize(call: Call) -> str:
+    kind, options = call.args
+    arguments = ", ".join([f"keras.optimizers.{kind}({_fmt_hp(options)})"]
+                          + [f"{k}={v!r}" for k, v in call.kwargs.items()])
+    return f"minimize_2d({arguments})"
+
+
+# Custom comparisons (compare_path, compare_config_for, compare_fit) are public, in
+# autograder/comparisons/optimizers.py: student bundles judge the visible checks with them.
+
+
+# --- diagnoses -------------------------------------------------------------------------------------
+
+MISTAKES = {
+    "SGD": (
+        ("sign", "Your steps go uphill: W <- W - lr * g (self.assign_sub(variable, lr * g))."),
+    ),
+    "Momentum": (
+        ("sign_v", "Your velocity has the wrong sign: v <- momentum * v - lr * g (v points downhill), "
+                   "then W <- W + v."),
+        ("sign_w", "You subtract the velocity: v <- momentum * v - lr * g already points downhill, "
+                   "so W <- W + v (self.assign_add)."),
+        ("no_velocity", "Your steps equal plain SGD: the velocity is not kept between steps. Create it "
+                        "once per variable in build (add_variable_from_reference) and update it with "
+                        "self.assign, so that the next step sees it."),
+        ("sign", "Your steps go uphill: v <- momentum * v - lr * g; W <- W + v."),
+    ),
+    "AdaGrad": (
+        ("eps_inside", "Your epsilon is inside the square root, g / sqrt(h + eps) (as keras.optimizers.Adagrad): "
+                       "the lecture adds it outside, g / (sqrt(h) + eps)."),
+        ("keras_adagrad", "Your steps equal keras.optimizers.Adagrad's (h starts at 0.1, eps inside the root): "
+                          "the lecture's AdaGrad starts h at 0 and divides by sqrt(h) + eps."),
+        ("h0_keras", "Your accumulator starts at 0.1 (Keras' initial_accumulator_value): the lecture's h "
+                     "starts at 0 (add_variable_from_reference's default initializer, zeros)."),
+        ("no_accumulation", "Your h holds only the latest g * g: AdaGrad sums all squared gradients, "
+                            "h <- h + g * g (self.assign_add)."),
+        ("no_sqrt", "You divide by h + eps: divide by sqrt(h) + eps."),
+        ("sign", "Your steps go uphill: W <- W - lr * g / (sqrt(h) + eps)."),
+    ),
+    "RMSProp": (
+        ("rho_swapped", "Your moving average weighs the new g * g by rho and the old h by 1 - rho: "
+                        "h <- rho * h + (1 - rho) * g * g (rho = 0.9 keeps 90% of the old value)."),
+        ("eps_inside", "Your epsilon is inside the square root, g / sqrt(h + eps) (as keras.optimizers.RMSprop): "
+                       "the lecture adds it outside, g / (sqrt(h) + eps)."),
+        ("no_one_minus_rho", "Your moving average adds g * g without the factor (1 - rho): "
+                             "h <- rho * h + (1 - rho) * g * g."),
+        ("sign", "Your steps go uphill: W <- W - lr * g / (sqrt(h) + eps)."),
+    ),
+    "Adam": (
+        ("no_bias_correction", "Your steps have no bias correction: the step size is "
+                               "alpha_t = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t), t = self.iterations + 1."),
+        ("betas_swapped", "beta_1 and beta_2 are swapped: beta_1 (0.9) averages the gradients m, "
+                          "beta_2 (0.999) the squared gradients v, and alpha_t = lr * sqrt(1 - beta_2**t) / "
+                          "(1 - beta_1**t)."),
+        ("paper_eps", "Your steps equal lr * m_hat / (sqrt(v_hat) + eps) (the paper's Algorithm 1): use "
+                      "Keras' form alpha_t * m / (sqrt(v) + eps) with alpha_t = lr * sqrt(1 - beta_2**t) / "
+                      "(1 - beta_1**t); the two differ where eps is not negligible against sqrt(v)."),
+        ("t_from_zero", "Your step number starts at 0, so 1 - beta**t is 0 in the first step: "
+                        "t = self.iterations + 1 (iterations counts the steps already finished)."),
+        ("only_m_corrected", "Only m is bias-corrected: alpha_t = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t) "
+                             "corrects both m and v."),
+        ("sign", "Your steps go uphill: W <- W - alpha_t * m / (sqrt(v) + eps)."),
+    ),
+}
+SCHEDULE_MISTAKES = {
+    "SGD": (("constant_rate", None),),
+    "Momentum": (("constant_rate", None),
+                 ("pytorch", "Your steps scale the whole velocity by the current learning rate "
+                             "(v <- momentum * v + g; W <- W - lr * v, PyTorch's form): that equals the "
+                             "lecture's rule only for a constant learning rate. Use v <- momentum * v - lr * g; "
+                             "W <- W + v.")),
+}
+_CONSTANT_RATE_HINT = ("Your steps all use the first step's learning rate: use update_step's learning_rate "
+                       "argument, which carries the schedule's value at the current step (a number "
+                       "stored in __init__ never changes).")
+
+
+# Mistakes that one step from zero state cannot show (they agree with the rule at t = 1).
+SAME_AFTER_ONE_STEP = {"no_velocity", "pytorch", "no_accumulation", "betas_swapped"}
+
+
+# Mistakes that only show where epsilon is not negligible against sqrt(h).
+EPSILON_MISTAKES = {"eps_inside", "paper_eps"}
+
+
+def diagnoses_for(kind: str, scenario: str, epsilon: bool = False) -> tuple[Diagnosis, ...]:
+    """The known mistakes that ``scenario`` can show (``epsilon``: its cases make epsilon matter)."""
+    found = [Diagnosis(hint, mistake_model(kind, scenario, mistake)) for mistake, hint in MISTAKES[kind]
+             if not (scenario == "one_step" and mistake in SAME_AFTER_ONE_STEP)
+             and (epsilon or mistake not in EPSILON_MISTAKES)]
+    if scenario == "steps_with_schedule":
+        extra = SCHEDULE_MISTAKES.get(kind, (("constant_rate", None),))
+        found += [Diagnosis(hint or _CONSTANT_RATE_HINT, mistake_model(kind, scenario, mistake))
+                  for mistake, hint in extra]
+    return tuple(found)
+
+
+# --- the checks --------------------------------------------------------------------------------------
+
+
+def _state_hint(kind: str) -> str:
+    if kind == "SGD":
+        return ""
+    return (" The state (one slot per variable, same shape and dtype, created in build with "
+            "self.add_variable_from_reference) starts at zero and is picked with "
+            "self._get_variable_index(variable).")
+
+
+def checks_for(group: int, kind: str) -> list[Check]:
+    formula = FORMULAS[kind]
+    checks: list[Check] = []
+
+    def add(name, points, scenario, cases, *, hidden=False, hint=None, tol=TRAJECTORY_TOL, compare=None,
+            diagnose=True, epsilon=False):
+        number = f"{group}.{len(checks) + 1}"
+        checks.append(Check(
+            number, f"{kind}: {name}", kind, points, cases, seed=1000 * group + 10 * (len(checks) + 1),
+            hidden=hidden, hint=hint if hint is not None else formula + "." + _state_hint(kind),
+            diagnoses=diagnoses_for(kind, scenario, epsilon) if diagnose else (), rtol=tol, atol=tol,
+            compare=compare, scenario=f"optimizers:{scenario}", describe=describe_for(kind, scenario)))
+
+    add(ONE_STEP_NAMES[kind], 1.0, "one_step", cases_one_step(kind), tol=ONE_STEP_TOL)
+    add("five steps with changing gradients (the state carries over)", 1.0, "steps", cases_steps(kind))
+    if kind in ("AdaGrad", "RMSProp", "Adam"):
+        where = ("alpha_t * m / (sqrt(v) + eps), as Keras' Adam" if kind == "Adam"
+                 else "g / (sqrt(h) + eps), outside the square root")
+        add(f"a large epsilon (0.1 to 1, or gradients of 1e-6): {where}", 0.5, "steps",
+            cases_large_epsilon(kind), epsilon=True,
+            hint=(f"{formula}. Add epsilon after the square root: divide by (sqrt(h) + eps), not sqrt(h + eps)."
+                  if kind != "Adam" else
+                  f"{formula}. Keep the bias correction in alpha_t and add eps to sqrt(v) itself, not to "
+                  "sqrt(v_hat)."))
+    add("a learning-rate schedule (update_step's learning_rate argument at every step)", 0.5,
+        "steps_with_schedule", cases_schedule(kind),
+        hint=f"{formula}. Use the learning_rate argument of update_step (cast to the variable's dtype): "
+             "with a schedule it changes from step to step.")
+    add("several variables of different shapes, one optimizer" + (" (one slot per variable)" if kind != "SGD" else ""), 0.5,
+        "several_variables", cases_several(kind),
+        hint=(f"{formula}. Each variable has its own state: create one slot per variable in build and "
+              "pick it with self._get_variable_index(variable)." if kind != "SGD" else
+              f"{formula}. update_step is called once per variable, with that variable's gradient."))
+    add("float32 variables (cast the learning rate and the gradient to variable.dtype)", 0.5,
+        "steps_float32", cases_steps(kind, n_steps=4, n_cases=2, dtype=np.float32),
+        hint=f"{formula}. Work in variable.dtype: ops.cast(learning_rate, variable.dtype), "
+             "ops.cast(gradient, variable.dtype), and no float64 constants.")
+    add("get_config / from_config and keras.optimizers.serialize / deserialize round trip", 0.5,
+        "config_round_trip", cases_config(kind), compare=compare_config_for(kind), diagnose=False,
+        hint=("SGD needs no get_config of its own (the base class saves the learning rate); do not "
+              "override from_config." if kind == "SGD" else
+              f"config = super().get_config(); config.update({{{', '.join(repr(h) + ': self.' + h for h in HYPERPARAMETERS[kind])}}}); "
+              "return config. Keep __init__'s argument names: from_config calls "
+              f"{kind}(**config)."))
+    if kind in LECTURE_RATES:
+        add(f"the lecture's path on f(x, y) = x**2/20 + y**2, {kind}(learning_rate={LECTURE_RATES[kind]}) "
+            f"from (-7, 2) ends at {LECTURE_END[kind]} after 30 steps", 0.5, "lecture_path",
+            cases_lecture_path(kind), compare=compare_path)
+    add("model.compile(optimizer=...) and model.fit on scikit-learn digits lower the loss like the reference",
+        0.5, "fit_digits", cases_fit(kind), compare=compare_fit, diagnose=False,
+        hint=f"{formula}. In model.fit the variables are float32 kernels and biases of several shapes: "
+             "if the checks above pass, look at dtypes and at one slot per variable.")
+    add("other hyperparameters, shapes, gradient scales and 8 steps", 0.5, "steps", cases_hidden(kind),
+        hidden=True, epsilon=kind != "Adam")  # Adam's eps forms differ too little at these scales
+    return checks
+
+
+_MINIMIZE_HINT = ("Create one float64 keras.Variable of shape (2,) holding start, once; at each step compute "
+                  "the gradient (x/10, 2y) at the current point and call optimizer.apply([gradient], [variable]); "
+                  "return np.array of the start and the point after each step, shape (steps + 1, 2) (copy the "
+                  "values: variable.numpy() or ops.convert_to_numpy(variable)).")
+
+RUBRIC = Rubric(
+    assignment="optimizers",
+    checks=tuple(
+        [check for group, kind in enumerate(CLASSES, start=1) for check in checks_for(group, kind)]
+        + [
+            Check("6.1", "minimize_2d: the path (steps + 1, 2) from (-7, 2), driven through optimizer.apply "
+                         "(keras.optimizers.SGD(0.95) ends at (-0.350393, 0.084782))",
+                  "minimize_2d", 1.0, cases_minimize, seed=6010, hint=_MINIMIZE_HINT,
+                  compare=compare_path, scenario="optimizers:minimize_2d_with", describe=describe_minimize),
+            Check("6.2", "minimize_2d: other starting points, step counts and optimizers", "minimize_2d", 0.5,
+                  cases_minimize_hidden, seed=6020, hidden=True, hint=_MINIMIZE_HINT, compare=compare_path,
+                  scenario="optimizers:minimize_2d_with", describe=describe_minimize),
+        ]),
+    forbidden=(
+        "keras.optimizers.SGD",
+        "keras.optimizers.Adam",
+        "keras.optimizers.AdamW",
+        "keras.optimizers.Adagrad",
+        "keras.optimizers.RMSprop",
+        "keras.optimizers.Adadelta",
+        "keras.optimizers.Adafactor",
+        "keras.optimizers.Adamax",
+        "keras.optimizers.Nadam",
+        "keras.optimizers.Ftrl",
+        "keras.optimizers.Lion",
+        "keras.optimizers.Lamb",
+        "keras.optimizers.Muon",
+        "keras.optimizers.LossScaleOptimizer",
+        "keras.optimizers.MultiOptimizer",
+        "keras.optimizers.ScheduleFreeAdamW",
+        "keras.optimizers.get",
+    ),
+    needs_tensorflow=True,
+    timeout=60.0,
+)

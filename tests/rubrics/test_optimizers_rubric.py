@@ -1,0 +1,326 @@
+"""The optimizers rubric itself, checked in process (no sandbox).
+
+- the checks' metadata are valid (names, numbers, seeds, scenarios), every concrete optimizer
+  of the installed ``keras.optimizers`` is forbidden, and the cases are reproducible and
+  plain data;
+- every scenario runs on the reference, and the reference passes its own checks; the lecture
+  path checks reproduce the spec's end points; the training cases lower the loss;
+- the rubric's NumPy model of each optimizer (the base of the diagnoses) equals the reference,
+  each diagnosis differs from the reference on its check, and the checks isolate what they
+  claim (ε only in the large-ε checks' steps, schedules only in the schedule checks);
+- every fixture in tests/submissions/optimizers/ fails exactly the checks listed in
+  expected.json, evaluated on the groups it names (a fixture's other classes are copies of a
+  correct implementation; the sandboxed test in tests/test_course.py grades every check),
+  with the hint naming the mistake; the correct variants pass every check (in process all but
+  four of the five model.fit checks, to keep this file fast). The fixture that
+  subclasses keras.optimizers.Adam is correct in process: only the sandbox's tripwires catch it.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import inspect
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+keras = pytest.importorskip("keras")
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from autograder import scenarios  # noqa: E402
+from autograder.compare import diagnose, judge_case  # noqa: E402
+from autograder.rubric import Check  # noqa: E402
+from autograder.rubrics import optimizers as R  # noqa: E402
+from autograder.rubrics.optimizers import RUBRIC  # noqa: E402
+from autograder.scenarios import optimizers as S  # noqa: E402
+from autograder.sandbox import wire  # noqa: E402
+
+SOLUTION = ROOT / "solutions" / "optimizers.py"
+FIXTURES = ROOT / "tests" / "submissions" / "optimizers"
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text())
+SANDBOX_ONLY = {"adam_subclasses_keras_adam.py"}
+CHECKS = {check.number: check for check in RUBRIC.checks}
+GROUPS = {str(i): kind for i, kind in enumerate(R.CLASSES + ("minimize_2d",), start=1)}
+
+
+def load_module(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # Keras' serialization looks classes up by module
+    spec.loader.exec_module(module)
+    return module
+
+
+REF = load_module(SOLUTION, "optimizers_solution_for_rubric_tests")
+
+
+def run(module, check: Check, call):
+    """The scenario's plain result for ``module`` on ``call``, or the exception it raised."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            try:
+                return scenarios.to_plain(
+                    scenarios.get(check.scenario)(module, check.function, call.args, dict(call.kwargs)))
+            except Exception as exc:  # a crash is a failed case
+                return exc
+
+
+@functools.lru_cache(maxsize=None)
+def cases(number: str):
+    return CHECKS[number].make_cases()
+
+
+@functools.lru_cache(maxsize=None)
+def expected(number: str):
+    return [run(REF, CHECKS[number], call) for call in cases(number)]
+
+
+def passes(check: Check, call, want, got) -> bool:
+    return not isinstance(got, Exception) and judge_case(check, call, want, got) is None
+
+
+def failing_checks(module, numbers) -> list[str]:
+    failed = []
+    for number in numbers:
+        check = CHECKS[number]
+        for call, want in zip(cases(number), expected(number)):
+            if not passes(check, call, want, run(module, check, call)):
+                failed.append(number)
+                break
+    return failed
+
+
+def _equal(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype \
+            and np.array_equal(a, b)
+    if isinstance(a, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_equal, a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+# --- the rubric's shape ----------------------------------------------------------------------
+
+
+def test_rubric_metadata():
+    assert RUBRIC.assignment == "optimizers"
+    assert RUBRIC.needs_tensorflow is True
+    assert 30 <= RUBRIC.timeout <= 120
+    assert RUBRIC.functions == list(R.CLASSES) + ["minimize_2d"]
+    assert len({c.seed for c in RUBRIC.checks}) == len(RUBRIC.checks), "seeds should differ"
+    for check in RUBRIC.checks:
+        group = check.number.split(".")[0]
+        assert check.function == GROUPS[group], check.number
+        assert check.name.startswith(check.function + ":")
+        assert 0.5 <= check.points <= 1.0 and check.hint
+        module_name, _, function = check.scenario.partition(":")
+        assert module_name == "optimizers" and callable(getattr(S, function)), check.scenario
+    for kind in R.CLASSES + ("minimize_2d",):
+        mine = [c for c in RUBRIC.checks if c.function == kind]
+        assert any(c.hidden for c in mine) and not all(c.hidden for c in mine), kind
+    assert RUBRIC.max_score == 30.0
+
+
+def test_every_concrete_keras_optimizer_is_forbidden():
+    concrete = {f"keras.optimizers.{name}" for name in dir(keras.optimizers)
+                if inspect.isclass(getattr(keras.optimizers, name))
+                and issubclass(getattr(keras.optimizers, name), keras.optimizers.Optimizer)
+                and getattr(keras.optimizers, name) is not keras.optimizers.Optimizer}
+    assert concrete <= set(RUBRIC.forbidden), concrete - set(RUBRIC.forbidden)
+    assert "keras.optimizers.Optimizer" not in RUBRIC.forbidden
+    for pattern in RUBRIC.forbidden:
+        module_name, _, attribute = pattern.rpartition(".")
+        assert callable(getattr(__import__(module_name, fromlist=["_"]), attribute)), pattern
+
+
+@pytest.mark.parametrize("number", list(CHECKS))
+def test_cases_are_deterministic_plain_data(number):
+    first, second = CHECKS[number].make_cases(), CHECKS[number].make_cases()
+    assert len(first) == len(second) >= 1
+    for a, b in zip(first, second):
+        assert _equal(a.args, b.args) and a.kwargs.keys() == b.kwargs.keys()
+        assert all(_equal(a.kwargs[k], b.kwargs[k]) for k in a.kwargs)
+        wire.encode_value((a.args, a.kwargs), [])  # travels to the sandbox
+        assert CHECKS[number].describe_case(a)
+
+
+FIT_CHECKS = [n for n, c in CHECKS.items() if c.scenario == "optimizers:fit_digits"]
+
+
+@pytest.mark.parametrize("number", list(CHECKS))
+def test_reference_passes_its_own_cases(number):
+    check = CHECKS[number]
+    for call, want in zip(cases(number), expected(number)):
+        assert not isinstance(want, Exception), want
+        if number in FIT_CHECKS[1:]:
+            continue  # training is slow: one of them is rerun for determinism
+        assert passes(check, call, want, run(REF, check, call))
+
+
+def test_lecture_paths_reproduce_the_spec():
+    ends = {"SGD": (-0.350393, 0.084782), "Momentum": (0.896414, 0.088086), "AdaGrad": (-0.120162, 0.0),
+            "Adam": (0.136007, 0.318245)}
+    for number, check in CHECKS.items():
+        if check.scenario == "optimizers:lecture_path":
+            call = cases(number)[0]
+            assert call.args == ((-7.0, 2.0), 30)
+            assert call.kwargs == {"learning_rate": R.LECTURE_RATES[check.function]}
+            path = expected(number)[0]
+            assert path.shape == (31, 2)
+            np.testing.assert_allclose(path[-1], ends[check.function], atol=1e-6)
+    sgd = expected("6.1")[0]
+    assert sgd.shape == (31, 2)
+    np.testing.assert_allclose(sgd[-1], ends["SGD"], atol=1e-6)
+
+
+def test_training_cases_lower_the_loss():
+    for number, check in CHECKS.items():
+        if check.scenario == "optimizers:fit_digits":
+            loss = expected(number)[0]["loss"]
+            assert loss.shape == (3,) and np.all(np.diff(loss) < 0), (number, loss)
+            assert loss[-1] < 0.9 * loss[0], (number, loss)
+
+
+def test_schedules_change_the_rate_every_step():
+    for spec in R.SCHEDULES:
+        rates = S.schedule_values(spec, 5)
+        assert len(set(np.round(rates, 8))) >= 3
+
+
+# --- the NumPy model of the optimizers and the diagnoses ---------------------------------------
+
+_MODEL_SCENARIOS = {"one_step", "steps", "steps_float32", "steps_with_schedule", "several_variables", "lecture_path"}
+
+
+@pytest.mark.parametrize("number", [n for n, c in CHECKS.items() if c.scenario.split(":")[1] in _MODEL_SCENARIOS])
+def test_numpy_model_equals_the_reference(number):
+    check = CHECKS[number]
+    model = R.mistake_model(check.function, check.scenario.split(":")[1], None)
+    for call, want in zip(cases(number), expected(number)):
+        assert judge_case(check, call, want, scenarios.to_plain(model(REF, call))) is None
+
+
+_DIAGNOSES = [(n, i) for n, c in CHECKS.items() for i in range(len(c.diagnoses))]
+
+
+@pytest.mark.parametrize("number,index", _DIAGNOSES)
+def test_diagnosis_is_distinguishable(number, index):
+    check = CHECKS[number]
+    diagnosis = check.diagnoses[index]
+    assert diagnosis.hint
+    differs = False
+    for call, want in zip(cases(number), expected(number)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mistaken = scenarios.to_plain(diagnosis.mistaken(REF, call))  # must not raise
+        differs = differs or judge_case(check, call, want, mistaken) is not None
+    assert differs, f"diagnosis {index} of check {number} equals the reference on every case"
+
+
+def _visible_step_checks(kind):
+    return [n for n, c in CHECKS.items() if c.function == kind and not c.hidden
+            and c.scenario.split(":")[1] in _MODEL_SCENARIOS and "epsilon" not in c.name]
+
+
+@pytest.mark.parametrize("kind,mistake", [("AdaGrad", "eps_inside"), ("RMSProp", "eps_inside"),
+                                          ("Adam", "paper_eps")])
+def test_epsilon_placement_shows_only_in_the_large_epsilon_checks(kind, mistake):
+    for number in _visible_step_checks(kind):
+        check = CHECKS[number]
+        model = R.mistake_model(kind, check.scenario.split(":")[1], mistake)
+        for call, want in zip(cases(number), expected(number)):
+            assert judge_case(check, call, want, scenarios.to_plain(model(REF, call))) is None, number
+    eps_check = next(c for c in CHECKS.values() if c.function == kind and "epsilon" in c.name)
+    model = R.mistake_model(kind, "steps", mistake)
+    assert any(judge_case(eps_check, call, want, scenarios.to_plain(model(REF, call))) is not None
+               for call, want in zip(cases(eps_check.number), expected(eps_check.number)))
+
+
+@pytest.mark.parametrize("kind,mistake", [("SGD", "constant_rate"), ("Momentum", "pytorch")])
+def test_schedule_mistakes_show_only_in_the_schedule_checks(kind, mistake):
+    for number in _visible_step_checks(kind):
+        check = CHECKS[number]
+        scenario = check.scenario.split(":")[1]
+        if scenario == "steps_with_schedule":
+            model = R.mistake_model(kind, scenario, mistake)
+            assert all(judge_case(check, c, w, scenarios.to_plain(model(REF, c))) is not None
+                       for c, w in zip(cases(number), expected(number)))
+        elif mistake != "constant_rate":
+            model = R.mistake_model(kind, scenario, mistake)
+            for call, want in zip(cases(number), expected(number)):
+                assert judge_case(check, call, want, scenarios.to_plain(model(REF, call))) is None, number
+
+
+def test_config_comparison_names_the_missing_hyperparameter():
+    check = CHECKS["5.7"]
+    call, want = cases("5.7")[0], expected("5.7")[0]
+    got = dict(want, present=np.array([1.0, 0.0, 1.0, 1.0]))
+    message = judge_case(check, call, want, got)
+    assert message and "'beta_2'" in message
+    got = dict(want, from_config=np.float64(0.3))
+    assert "from_config" in judge_case(check, call, want, got)
+
+
+# --- fixtures ---------------------------------------------------------------------------------------
+
+
+def test_expected_json_lists_every_fixture_and_known_checks():
+    files = sorted(p.name for p in FIXTURES.glob("*.py"))
+    assert sorted(EXPECTED) == files
+    assert sum(1 for n in EXPECTED if n.startswith("correct_")) >= 2
+    assert sum(1 for n in EXPECTED if not n.startswith("correct_")) >= 5
+    for name, numbers in EXPECTED.items():
+        assert set(numbers) <= set(CHECKS), name
+        assert numbers == sorted(set(numbers), key=list(CHECKS).index), f"{name}: sorted, unique"
+        assert bool(numbers) != name.startswith("correct_"), name
+    for required in ("momentum_wrong_sign.py", "adagrad_eps_inside_sqrt.py", "adam_without_bias_correction.py",
+                     "adam_betas_swapped.py", "rmsprop_rho_swapped.py", "sgd_ignores_schedule.py",
+                     "get_config_missing_hyperparameters.py", "correct_numpy_style.py",
+                     "correct_alternative_state.py"):
+        assert required in EXPECTED, required
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n not in SANDBOX_ONLY))
+def test_fixture_fails_exactly_the_expected_checks(name):
+    module = load_module(FIXTURES / name, f"optimizers_fixture_{name[:-3]}")
+    if name.startswith("correct_"):
+        numbers = [n for n in CHECKS if n not in FIT_CHECKS[1:]]  # the sandboxed test trains with all five
+    else:
+        groups = {n.split(".")[0] for n in EXPECTED[name]}
+        numbers = [n for n in CHECKS if n.split(".")[0] in groups]
+    assert failing_checks(module, numbers) == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n] and n not in SANDBOX_ONLY))
+def test_fixture_failures_name_the_mistake(name):
+    """Where a failing check has diagnoses, the engine's ``diagnose`` recognises the fixture's
+    output on the first failing case (so the feedback names the mistake)."""
+    module = load_module(FIXTURES / name, f"optimizers_fixture_diag_{name[:-3]}")
+    undiagnosed = []
+    for number in EXPECTED[name]:
+        check = CHECKS[number]
+        if not check.diagnoses:
+            continue
+        for call, want in zip(cases(number), expected(number)):
+            got = run(module, check, call)
+            if isinstance(got, Exception) or passes(check, call, want, got):
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if diagnose(check, call, got, REF) is None:
+                    undiagnosed.append(number)
+            break
+    assert undiagnosed == []
