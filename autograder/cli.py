@@ -1,4 +1,5 @@
-"""Command line: ``dlgrade list | check | release`` -> the pipeline stages; no logic of its own."""
+"""Command line: ``dlgrade list | check | grade | release | bundle | gradescope`` -> the pipeline
+stages; no logic of its own."""
 from __future__ import annotations
 
 import argparse
@@ -22,13 +23,15 @@ def cmd_list(args) -> int:
         table.add_column(column)
     for assignment in course.ASSIGNMENTS:
         if not assignment.available:
-            table.add_row(assignment.name, assignment.title, "[dim]not released yet[/dim]", "-", "-")
+            missing = "not in this bundle" if course.from_fixtures() else "not released yet"
+            table.add_row(assignment.name, assignment.title, f"[dim]{missing}[/dim]", "-", "-")
             continue
         rubric = assignment.rubric()
-        visible = len(rubric.select(hidden=False))
+        visible = rubric.select(hidden=False)
+        hidden, hidden_points = assignment.hidden_checks()
         table.add_row(assignment.name, assignment.title, ", ".join(rubric.functions),
-                      f"{visible} visible + {len(rubric.checks) - visible} hidden",
-                      f"{rubric.max_score:g}")
+                      f"{len(visible)} visible + {hidden} hidden",
+                      f"{sum(c.points for c in visible) + hidden_points:g}")
     Console().print(table)
     return 0
 
@@ -51,6 +54,20 @@ def cmd_grade(args) -> int:
 
     from . import batch, report
 
+    if course.from_fixtures():
+        raise BadInput("grading a class needs the course's solutions, which a student bundle does not have")
+    if bool(args.submissions) == bool(args.nbgrader):
+        raise BadInput("give either SUBMISSIONS or --nbgrader COURSE_DIR")
+    if args.nbgrader:
+        if not args.assignment:
+            raise BadInput("--nbgrader needs --assignment A (the nbgrader assignment to grade)")
+        from . import nbgrader_gradebook
+
+        nbgrader_gradebook.require_assignment(Path(args.nbgrader), args.assignment)
+        args.submissions, args.hidden = args.nbgrader, True  # nbgrader's grade cells include hidden checks
+        args.out = args.out or str(Path(args.nbgrader) / "dlgrade")
+    if not args.out:
+        raise BadInput("--out is required")
     if args.assignment:
         course.get(args.assignment).rubric()  # an unknown or unreleased name is bad input
         names = [args.assignment]
@@ -82,6 +99,13 @@ def cmd_grade(args) -> int:
     if run.interrupted:
         err.print("interrupted: results written so far are kept; run again to finish")
         return 130
+    if args.nbgrader:
+        recorded = nbgrader_gradebook.record(Path(args.nbgrader), args.assignment,
+                                             nbgrader_gradebook.results_for(Path(args.out), args.assignment))
+        for line in sorted(recorded.unmatched):
+            err.print(f"[yellow]not in the gradebook[/yellow] {line}")
+        print(f"wrote the scores of {len(recorded.students)} student(s) into "
+              f"{Path(args.nbgrader) / 'gradebook.db'} (nbgrader formgrader and `nbgrader export` show them)")
     if run.faults:
         err.print(f"[bold red]{len(run.faults)} grader fault(s)[/bold red]; see {args.out}/summary.md")
         return EXIT_GRADER_FAULT
@@ -99,9 +123,32 @@ def cmd_release(args) -> int:
         if paths:
             print("out of date (run `dlgrade release`):", *map(str, paths), sep="\n  ")
             return 1
-        print("assignments/ is up to date with solutions/")
+        print("assignments/ and nbgrader/ are up to date with solutions/")
         return 0
-    print("\n".join(f"wrote {p}" for p in paths) or "assignments/ was already up to date")
+    print("\n".join(f"wrote {p}" for p in paths) or "assignments/ and nbgrader/ were already up to date")
+    return 0
+
+
+def cmd_bundle(args) -> int:
+    from . import bundle
+
+    names = bundle.build(Path(args.student), args.assignment or None)
+    print(f"wrote the student bundle {args.student} ({', '.join(names)}): no solutions, no rubrics, "
+          f"no hidden checks; students install it with `pip install {args.student}`")
+    return 0
+
+
+def cmd_gradescope(args) -> int:
+    from . import gradescope
+
+    if args.run:
+        result = gradescope.run(args.assignment, gradescope.autograder_root(args.root))
+        print(f"score {result['score']:g} / {result['extra_data']['max_score']:g}")
+        return 0
+    if not args.out:
+        raise BadInput("--out is required (the autograder .zip to write)")
+    path = gradescope.build_zip(args.assignment, Path(args.out))
+    print(f"wrote {path}: upload it as the Gradescope autograder of {args.assignment}")
     return 0
 
 
@@ -120,8 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     grade = commands.add_parser("grade", help="grade a whole class into a gradebook")
-    grade.add_argument("submissions", help="folder of <student>/ folders, nbgrader's submitted/, or <student>.zip")
-    grade.add_argument("--out", required=True, help="where results, gradebook.csv and summary.md go")
+    grade.add_argument("submissions", nargs="?",
+                       help="folder of <student>/ folders, nbgrader's submitted/, or <student>.zip")
+    grade.add_argument("--out", help="where results, gradebook.csv and summary.md go "
+                                     "(with --nbgrader default: COURSE_DIR/dlgrade)")
+    grade.add_argument("--nbgrader", metavar="COURSE_DIR",
+                       help="grade COURSE_DIR/submitted/*/A/ and write the scores into its nbgrader gradebook")
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel submissions (default: cores)")
     grade.add_argument("--assignment", help="grade only this assignment")
     grade.add_argument("--hidden", action="store_true", help="also run the hidden checks")
@@ -131,6 +182,20 @@ def build_parser() -> argparse.ArgumentParser:
     rel = commands.add_parser("release", help="regenerate assignments/ from solutions/")
     rel.add_argument("--check", action="store_true", help="fail if assignments/ is out of date")
     rel.set_defaults(func=cmd_release)
+
+    bundle = commands.add_parser("bundle", help="write what students get: stubs, the grader, public checks")
+    bundle.add_argument("--student", required=True, metavar="OUT", help="the folder to create")
+    bundle.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    bundle.set_defaults(func=cmd_bundle)
+
+    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder zip")
+    gradescope.add_argument("assignment")
+    gradescope.add_argument("--out", help="the .zip to write (e.g. autograder.zip)")
+    gradescope.add_argument("--run", action="store_true",
+                            help="inside Gradescope: grade ROOT/submission into ROOT/results/results.json")
+    gradescope.add_argument("--root", help="with --run: the autograder root (default $DLGRADE_AUTOGRADER_ROOT "
+                                           "or /autograder)")
+    gradescope.set_defaults(func=cmd_gradescope)
     return parser
 
 

@@ -1,4 +1,10 @@
-"""The seven assignments of the course: names, files, and where their rubrics live."""
+"""The seven assignments of the course: names, files, and where their rubrics live.
+
+Two ways to run: in the course repository (``solutions/`` and ``autograder/rubrics/`` next
+to the package: every check, graded against the reference solution), or from a student
+bundle (``dlgrade bundle --student``: no solutions and no rubrics, but the public fixtures in
+``autograder/public/``: the visible checks, graded against precomputed outputs).
+"""
 from __future__ import annotations
 
 import importlib
@@ -8,10 +14,21 @@ from pathlib import Path
 from .errors import BadInput
 from .rubric import Rubric
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
 SOLUTIONS_DIR = ROOT / "solutions"
 ASSIGNMENTS_DIR = ROOT / "assignments"
-RUBRICS_DIR = Path(__file__).resolve().parent / "rubrics"
+RUBRICS_DIR = PACKAGE_DIR / "rubrics"
+PUBLIC_DIR = PACKAGE_DIR / "public"  # the public fixtures; only in a student bundle
+NBGRADER_DIR = ROOT / "nbgrader"  # nbgrader course files written by `dlgrade release`
+
+HIDDEN_IN_BUNDLE = ("hidden checks are not available in a student bundle: your instructor "
+                    "runs them when grading")
+
+
+def from_fixtures() -> bool:
+    """Whether this is a student bundle: no solutions, but public fixtures."""
+    return not SOLUTIONS_DIR.is_dir() and PUBLIC_DIR.is_dir()
 
 
 @dataclass(frozen=True)
@@ -25,22 +42,54 @@ class Assignment:
 
     @property
     def stub_path(self) -> Path:
-        return ASSIGNMENTS_DIR / f"{self.name}.py"
+        return _assignments_dir() / f"{self.name}.py"
 
     @property
     def notebook_path(self) -> Path:
-        return ASSIGNMENTS_DIR / f"{self.name}.ipynb"
+        return _assignments_dir() / f"{self.name}.ipynb"
+
+    @property
+    def nbgrader_source_path(self) -> Path:
+        """The nbgrader source notebook (solutions and test cells) that `dlgrade release` writes."""
+        return NBGRADER_DIR / "source" / self.name / f"{self.name}.ipynb"
 
     @property
     def available(self) -> bool:
-        """Whether the assignment has its solution and rubric yet."""
+        """Whether the assignment has its solution and rubric yet (in a bundle: its fixtures)."""
+        if from_fixtures():
+            return (PUBLIC_DIR / f"{self.name}.json").exists()
         return self.solution_path.exists() and (RUBRICS_DIR / f"{self.name}.py").exists()
 
     def rubric(self) -> Rubric:
+        """All checks; in a student bundle only the visible ones, rebuilt from the fixtures."""
         if not self.available:
+            if from_fixtures():
+                raise BadInput(f"assignment '{self.name}' is not in this student bundle")
             raise BadInput(f"assignment '{self.name}' is not available yet (no solution or rubric)")
+        if from_fixtures():
+            from . import fixtures
+
+            return fixtures.load(self.name).rubric
         module = importlib.import_module(f"autograder.rubrics.{self.name}")
         return module.RUBRIC
+
+    def hidden_checks(self) -> tuple[int, float]:
+        """(number of hidden checks, their points): known in a bundle too, their content not."""
+        if from_fixtures():
+            from . import fixtures
+
+            public = fixtures.load(self.name)
+            return public.hidden_checks, public.hidden_points
+        hidden = [c for c in self.rubric().checks if c.hidden]
+        return len(hidden), float(sum(c.points for c in hidden))
+
+
+def _assignments_dir() -> Path:
+    """``assignments/`` next to the package; for a bundle installed into site-packages, the
+    ``assignments/`` folder of the current directory (the unpacked bundle)."""
+    if from_fixtures() and not ASSIGNMENTS_DIR.is_dir():
+        return Path("assignments")
+    return ASSIGNMENTS_DIR
 
 
 ASSIGNMENTS: tuple[Assignment, ...] = (

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from . import course, submission as submission_mod
 from .compare import diagnose, judge_case
-from .reference import Reference
+from .errors import BadInput
+from .reference import Reference, for_assignment
 from .rubric import Check, Rubric
 from .sandbox.client import Sandbox
 from .sandbox.runner import SubmissionRun
@@ -35,13 +36,15 @@ def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = (), tensorflow
 def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False) -> dict:
     """Grade one file; raises BadInput for a file we cannot grade, GraderFault for our bugs."""
     assignment = course.get(assignment_name)
+    if hidden and course.from_fixtures():
+        raise BadInput(course.HIDDEN_IN_BUNDLE)
     rubric = assignment.rubric()
     loaded = submission_mod.load(path)
     # The zygote starts (importing TensorFlow if needed) while the reference is computed.
     with ThreadPoolExecutor(max_workers=1) as pool:
         starting = pool.submit(make_sandbox, rubric, (), loaded.uses_tensorflow)
         try:
-            reference = Reference(assignment)
+            reference = for_assignment(assignment)
             for check in rubric.select(hidden):
                 reference.expected(check)
         except BaseException:

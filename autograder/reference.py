@@ -50,3 +50,15 @@ class Reference:
                                       f"({check.name}) on {call.describe()}: {exc!r}") from exc
             self._cache[check.number] = (cases, values)
         return self._cache[check.number]
+
+
+def for_assignment(assignment: Assignment):
+    """The reference to grade against: the solution's outputs, or in a student bundle the
+    public fixtures' (``fixtures.FixtureReference``, same interface, visible checks only)."""
+    from . import course
+
+    if course.from_fixtures():
+        from . import fixtures
+
+        return fixtures.load(assignment.name).reference
+    return Reference(assignment)

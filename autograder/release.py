@@ -7,12 +7,16 @@ graded code sits between `### BEGIN SOLUTION` and `### END SOLUTION` lines. From
   `# YOUR CODE HERE` / `raise NotImplementedError("not implemented yet")` at the marker's
   indentation, and with every cell tagged `solution_only` (the course's own checks) removed;
 * `assignments/<name>.ipynb`: that stub as an nbformat v4 notebook carrying nbgrader (schema 3)
-  cell metadata: cells with a stubbed region are unlocked solution cells, all others locked.
+  cell metadata: cells with a stubbed region are unlocked solution cells, all others locked;
+* once the assignment has a rubric, `nbgrader/source/<name>/<name>.ipynb`: the nbgrader
+  *source* notebook (solution regions kept, plus autograder test cells that call the course's
+  checks, hidden ones between `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`), and
+  `nbgrader/nbgrader_config.py` (see `nbgrader_source.py`).
 
 A region at module level (indent 0), or directly in a class body, gets the same two lines, so
 that stub raises when imported (in a notebook, when its cell runs). Keep regions inside function
 and method bodies so that an untouched stub imports cleanly and only a call raises.
-Both outputs are deterministic: the same solution gives byte-identical files.
+All outputs are deterministic: the same solution (and rubric) gives byte-identical files.
 """
 from __future__ import annotations
 
@@ -126,16 +130,24 @@ def make_notebook(stub_source: str, name: str) -> nbformat.NotebookNode:
     every other cell is locked with grade_id `<name>-cell-<index>`. Each cell's id is its
     grade_id. Jupytext's own metadata is dropped; of the cell metadata only `tags` is kept.
     """
-    nb = jupytext.reads(_strip_note(stub_source), fmt="py:percent")
+    notebook = nbgrader_notebook(jupytext.reads(_strip_note(stub_source), fmt="py:percent"), name,
+                                 is_solution=_is_stubbed)
+    nbformat.validate(notebook)
+    return notebook
+
+
+def nbgrader_notebook(nb: nbformat.NotebookNode, name: str, is_solution) -> nbformat.NotebookNode:
+    """``nb``'s cells with nbgrader metadata (see ``make_notebook``), `solution_only` cells left
+    out; ``is_solution(cell)`` says which cells are solution cells."""
     metadata = {k: v for k, v in nb.metadata.items() if k != "jupytext"}
     metadata.setdefault("kernelspec", dict(DEFAULT_KERNELSPEC))
     cells, used = [], set()
     for cell in nb.cells:
         tags = [t for t in cell.metadata.get("tags", []) if t != SOLUTION_ONLY_TAG]
         if SOLUTION_ONLY_TAG in cell.metadata.get("tags", []):
-            continue  # defensive: make_stub_source has already removed these
+            continue  # defensive for stubs (make_stub_source has removed these); the rule for sources
         index = len(cells)
-        solution = _is_stubbed(cell)
+        solution = is_solution(cell)
         grade_id = _sanitise(f"{name}-cell-{index}")
         found = _DEF_NAME.search(cell.source) if solution else None
         if found and _sanitise(found.group(1)) not in used:
@@ -155,7 +167,6 @@ def make_notebook(stub_source: str, name: str) -> nbformat.NotebookNode:
         cells.append(new)
     notebook = nbformat.v4.new_notebook(cells=cells, metadata=metadata)
     notebook.nbformat, notebook.nbformat_minor = 4, 5
-    nbformat.validate(notebook)
     return notebook
 
 
@@ -165,11 +176,18 @@ def notebook_text(notebook: nbformat.NotebookNode) -> str:
 
 
 def render(assignment: course.Assignment) -> dict[Path, str]:
-    """The released files of one assignment: {stub_path: stub text, notebook_path: ipynb text}."""
+    """The released files of one assignment: {stub_path: stub text, notebook_path: ipynb text},
+    and once it has a rubric its nbgrader source notebook (solutions and test cells)."""
+    from . import nbgrader_source
+
     solution = assignment.solution_path.read_text(encoding="utf-8")
     stub = make_stub_source(solution, assignment.name)
-    return {assignment.stub_path: stub,
-            assignment.notebook_path: notebook_text(make_notebook(stub, assignment.name))}
+    files = {assignment.stub_path: stub,
+             assignment.notebook_path: notebook_text(make_notebook(stub, assignment.name))}
+    if assignment.available:
+        source = nbgrader_source.make_source_notebook(solution, assignment.name, assignment.rubric())
+        files[assignment.nbgrader_source_path] = notebook_text(source)
+    return files
 
 
 def _current(path: Path) -> str | None:
@@ -194,24 +212,29 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def release(check: bool = False, assignments=None) -> list[Path]:
-    """Regenerate stubs and notebooks from the solutions that exist.
+    """Regenerate stubs, notebooks and nbgrader files from the solutions that exist.
 
     `assignments` defaults to `course.ASSIGNMENTS`; those without a solution file yet are
     skipped. With `check=False`, write each file whose content changed and return the paths
     written. With `check=True`, write nothing and return the paths missing or out of date.
     Raises ValueError for a solution with broken solution markers.
     """
+    from . import nbgrader_source
+
     chosen = course.ASSIGNMENTS if assignments is None else assignments
-    paths = []
+    files: dict[Path, str] = {}
     for assignment in chosen:
-        if not assignment.solution_path.exists():
+        if assignment.solution_path.exists():
+            files.update(render(assignment))
+    if any(a.nbgrader_source_path in files for a in chosen):
+        files[course.NBGRADER_DIR / "nbgrader_config.py"] = nbgrader_source.config_text()
+    paths = []
+    for path, text in files.items():
+        if _current(path) == text:
             continue
-        for path, text in render(assignment).items():
-            if _current(path) == text:
-                continue
-            if not check:
-                _write_atomic(path, text)
-            paths.append(path)
+        if not check:
+            _write_atomic(path, text)
+        paths.append(path)
     return paths
 
 

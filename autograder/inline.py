@@ -1,0 +1,104 @@
+"""In-notebook checks for nbgrader's test cells: ``check("conv_padding", "3.1", globals())``.
+
+nbgrader grades a notebook by running it in one Jupyter kernel and looking at which test
+cells raised. So this runs one course check *in the kernel*, against the notebook's own
+namespace: the same cases, reference outputs (the solution's, or in a student bundle the
+public fixtures'), comparison and feedback as ``dlgrade check``, and raises AssertionError
+with the feedback when the check fails (nothing when it passes).
+
+There is no sandbox here: in nbgrader the student's code shares the kernel with the tests,
+by nbgrader's own design, so a determined student can tamper with them. The tamper-proof
+path is ``dlgrade grade --nbgrader``, which regrades the submitted notebooks in the sandbox.
+Inside that sandbox these test cells do nothing (the verdict is the parent's).
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+import types
+import warnings
+
+import numpy as np
+
+from . import course, reference, scenarios
+from .errors import BadInput
+from .grading import evaluate
+from .sandbox import tripwire
+
+_LOADED: dict[str, tuple] = {}  # assignment -> (rubric, reference), once per kernel
+
+
+def check(assignment: str, number: str, namespace: dict) -> None:
+    """Grade check ``number`` of ``assignment`` on the functions defined in ``namespace``."""
+    if "autograder.sandbox.child" in sys.modules:
+        return  # regraded in the sandbox: the trusted parent judges the returned values
+    rubric, ref = _load(assignment)
+    matching = [c for c in rubric.checks if c.number == number]
+    if not matching:
+        if course.from_fixtures():
+            raise BadInput(f"check {number} of {assignment} is not in this student bundle "
+                           f"({course.HIDDEN_IN_BUNDLE})")
+        raise BadInput(f"{assignment} has no check {number}")
+    the_check = matching[0]
+    cases, expected = ref.expected(the_check)
+    submission = types.ModuleType("submission")
+    submission.__dict__.update(namespace)
+    templates = [scenarios.template_of(value) for value in expected]
+    results = [_run_case(the_check, submission, call, template) for call, template in zip(cases, templates)]
+    outcome = {"results": results, "output": ""}
+    message = evaluate(the_check, cases, expected, outcome, ref, {}, rubric)
+    if message is not None:
+        raise AssertionError(f"{the_check.number} {the_check.name}\n{message}")
+    print(f"{the_check.number} {the_check.name}: passed ({the_check.points:g} points)")
+
+
+def _load(assignment: str) -> tuple:
+    if assignment not in _LOADED:
+        the_assignment = course.get(assignment)
+        rubric = the_assignment.rubric()
+        tripwire.install(rubric.forbidden)
+        _LOADED[assignment] = (rubric, reference.for_assignment(the_assignment))
+    return _LOADED[assignment]
+
+
+def _run_case(the_check, submission, call, template) -> dict:
+    """One case, reported like the sandboxed child reports it (see sandbox/child.py)."""
+    scenario = scenarios.get(the_check.scenario)
+    tripwire.STATE.used.clear()
+    caught: list = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tripwire.STATE.active = True
+            try:
+                with np.errstate(over="warn", divide="warn", invalid="warn"):
+                    value = scenario(submission, the_check.function, call.args, dict(call.kwargs))
+            finally:
+                tripwire.STATE.active = False
+        result = {"ok": True, "value": scenarios.to_plain(value, template)}
+    except BaseException as exc:  # noqa: BLE001 - student code may raise anything
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        result = {"ok": False, "error": _describe_error(exc)}
+    result["warnings"] = [f"{w.category.__name__}: {w.message}"[:300] for w in caught
+                          if issubclass(w.category, RuntimeWarning)][:5]
+    result["forbidden"] = sorted(set(tripwire.STATE.used))
+    return result
+
+
+def _describe_error(exc: BaseException) -> dict:
+    if isinstance(exc, tripwire.ForbiddenAPIError):
+        return {"kind": "forbidden", "message": str(exc)}
+    if isinstance(exc, NotImplementedError):
+        return {"kind": "not_implemented", "message": str(exc), "where": None}
+    if isinstance(exc, scenarios.MissingName):
+        return {"kind": "missing", "message": str(exc)}
+    kind = "bad_return" if isinstance(exc, scenarios.ReturnValueError) else "exception"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not f.filename.startswith(tripwire.STATE.trusted)]
+    lines = []
+    for frame in frames[-8:]:
+        lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}")
+    return {"kind": kind, "message": f"{type(exc).__name__}: {exc}", "traceback": "\n".join(lines)}

@@ -1,0 +1,104 @@
+"""Sandboxed scores -> an nbgrader course's gradebook (`dlgrade grade --nbgrader COURSE_DIR`).
+
+`dlgrade grade` has graded `COURSE_DIR/submitted/<student>/<assignment>/` in the sandbox
+and written one result object per student. Here each result's per-check scores go into
+nbgrader's gradebook database through nbgrader's own API (``nbgrader.api.Gradebook``), as
+the automatic score of the grade cell whose grade_id is ``check_<number>`` (the test cells
+that `dlgrade release` puts in the nbgrader source notebook). So formgrader and
+`nbgrader export` show the tamper-proof scores, and an instructor can still override any
+of them by hand (a manual score wins in nbgrader). Grade cells that match no check
+(manually graded answers) are left alone.
+"""
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BadInput
+from .nbgrader_source import grade_id
+
+
+@dataclass
+class Recorded:
+    students: list[str] = field(default_factory=list)
+    unmatched: set[str] = field(default_factory=set)  # checks with no grade cell, for the report
+
+
+def gradebook_url(course_dir: Path) -> str:
+    """nbgrader's default database: ``gradebook.db`` in the course directory."""
+    return f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}"
+
+
+def results_for(out: Path, assignment: str) -> dict[str, dict]:
+    """{student: result object} of one assignment in a `dlgrade grade` output folder."""
+    results = {}
+    for path in sorted(Path(out).glob(f"*/{assignment}.json")):
+        try:
+            results[path.parent.name] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return results
+
+
+def _timestamp(course_dir: Path, student: str, assignment: str) -> str | None:
+    """The submission time nbgrader's collect step wrote next to the notebook, if readable."""
+    from nbgrader.utils import parse_utc
+
+    path = Path(course_dir) / "submitted" / student / assignment / "timestamp.txt"
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+        parse_utc(text)
+    except (OSError, ValueError, OverflowError):
+        return None
+    return text or None
+
+
+def require_assignment(course_dir: Path, assignment: str) -> None:
+    """BadInput unless the course's gradebook knows ``assignment`` (checked before grading)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course_dir = Path(course_dir)
+    if not (course_dir / "gradebook.db").exists():
+        raise BadInput(f"no nbgrader gradebook in {course_dir} (gradebook.db): run "
+                       f"`nbgrader generate_assignment {assignment}` there first")
+    with Gradebook(gradebook_url(course_dir)) as gradebook:
+        try:
+            gradebook.find_assignment(assignment)
+        except MissingEntry:
+            raise BadInput(f"the nbgrader gradebook in {course_dir} has no assignment '{assignment}': "
+                           f"run `nbgrader generate_assignment {assignment}` there first") from None
+
+
+def record(course_dir: Path, assignment: str, results: dict[str, dict]) -> Recorded:
+    """Write ``results`` (student -> result object) into the course's gradebook."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy.exc import SAWarning
+
+    require_assignment(course_dir, assignment)
+    course_dir = Path(course_dir)
+    recorded = Recorded()
+    with warnings.catch_warnings(), Gradebook(gradebook_url(course_dir)) as gradebook:
+        # nbgrader's own add_submission trips SQLAlchemy 2's autoflush warnings: noise, not ours.
+        warnings.simplefilter("ignore", SAWarning)
+        for student, result in sorted(results.items()):
+            scores = {grade_id(t["number"]): float(t["score"]) for t in result["tests"]}
+            gradebook.update_or_create_student(student)
+            details = {}
+            timestamp = _timestamp(course_dir, student, assignment)
+            if timestamp:
+                details["timestamp"] = timestamp
+            submission = gradebook.update_or_create_submission(assignment, student, **details)
+            matched = set()
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if grade.name in scores:
+                        grade.auto_score = scores[grade.name]
+                        grade.needs_manual_grade = False
+                        matched.add(grade.name)
+            gradebook.db.commit()
+            recorded.students.append(student)
+            recorded.unmatched |= {f"check {t['number']} (no grade cell {grade_id(t['number'])})"
+                                   for t in result["tests"] if grade_id(t["number"]) not in matched}
+    return recorded
