@@ -148,7 +148,8 @@ class BatchGrader:
             else:
                 result = grading.grade_submission(loaded, rubric, self._references[item.assignment],
                                                   self.sandbox(item.assignment, loaded.uses_tensorflow),
-                                                  hidden=self.hidden)
+                                                  hidden=self.hidden,
+                                                  figures=self.result_path(item).parent)
         except GraderFault as exc:
             return Outcome(item, fault=str(exc))
         except Exception as exc:  # a bug of ours: report it with the student, go on

@@ -41,7 +41,8 @@ def cmd_check(args) -> int:
 
     assignment = course.get(args.assignment)
     path = args.path or assignment.stub_path
-    result = grading.grade_file(assignment.name, path, hidden=args.hidden)
+    result = grading.grade_file(assignment.name, path, hidden=args.hidden,
+                                figures=Path(args.plots) if args.plots else None)
     if args.json:
         sys.stdout.write(report.to_json(result) + "\n")
     else:
@@ -164,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", help="default: assignments/ASSIGNMENT.py")
     check.add_argument("--json", action="store_true", help="print only the result object")
     check.add_argument("--hidden", action="store_true", help="also run the hidden checks")
+    check.add_argument("--plots", metavar="DIR", help="save a plot of failed cases that have one "
+                                                      "(optimizer paths) into DIR")
     check.set_defaults(func=cmd_check)
 
     grade = commands.add_parser("grade", help="grade a whole class into a gradebook")

@@ -49,6 +49,8 @@ def export(assignment: course.Assignment) -> tuple[dict, list[np.ndarray]]:
     rubric = assignment.rubric()
     visible = rubric.select(hidden=False)
     specs = {check.number: comparison_spec(assignment.name, check) for check in visible}
+    figures = {check.number: comparison_spec(assignment.name, check, check.figure)
+               for check in visible if check.figure is not None}
     reference = Reference(assignment)
     arrays: list[np.ndarray] = []
     hidden = [c for c in rubric.checks if c.hidden]
@@ -61,13 +63,14 @@ def export(assignment: course.Assignment) -> tuple[dict, list[np.ndarray]]:
         "timeout": rubric.timeout,
         "hidden_checks": len(hidden),
         "hidden_points": float(sum(c.points for c in hidden)),
-        "checks": [_export_check(check, specs[check.number], reference, arrays) for check in visible],
+        "checks": [_export_check(check, specs[check.number], reference, arrays, figures.get(check.number)) for check in visible],
     }, arrays
 
 
-def comparison_spec(assignment: str, check: Check) -> dict | None:
-    """How a bundle finds the check's comparison: ``{"function": "module:name", "args", "kwargs"}``."""
-    function, args, kwargs = check.compare, [], {}
+def comparison_spec(assignment: str, check: Check, function=None) -> dict | None:
+    """How a bundle finds the check's comparison (or ``function``, e.g. its figure):
+    ``{"function": "module:name", "args", "kwargs"}``."""
+    function, args, kwargs = function or check.compare, [], {}
     if function is None:
         return None
     if isinstance(function, functools.partial):
@@ -89,7 +92,7 @@ def comparison_spec(assignment: str, check: Check) -> dict | None:
     return spec
 
 
-def _export_check(check: Check, spec: dict | None, reference, arrays: list) -> dict:
+def _export_check(check: Check, spec: dict | None, reference, arrays: list, figure: dict | None) -> dict:
     cases, values = reference.expected(check)
     stored = []
     for call, value in zip(cases, values):
@@ -105,6 +108,7 @@ def _export_check(check: Check, spec: dict | None, reference, arrays: list) -> d
         "points": check.points, "hint": check.hint, "scenario": check.scenario,
         "rtol": check.rtol, "atol": check.atol, "exact": check.exact,
         "fail_on_warning": check.fail_on_warning, "compare": spec,
+        "figure": figure,
         "diagnoses": [d.hint for d in check.diagnoses], "cases": stored,
     }
 
@@ -209,7 +213,8 @@ def _load_check(entry: dict, arrays: list) -> tuple[Check, list, list]:
         cases=functools.partial(_stored_cases, tuple(cases)), seed=0, hidden=False,
         hint=entry["hint"], diagnoses=diagnoses, rtol=entry["rtol"], atol=entry["atol"],
         exact=entry["exact"], compare=_comparison(entry["compare"]), scenario=entry["scenario"],
-        describe=_stored_description, fail_on_warning=entry["fail_on_warning"])
+        describe=_stored_description, fail_on_warning=entry["fail_on_warning"],
+        figure=_comparison(entry.get("figure")))
     return check, cases, values
 
 

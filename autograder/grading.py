@@ -33,8 +33,10 @@ def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = (), tensorflow
                    private=private_paths(extra_private))
 
 
-def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False) -> dict:
-    """Grade one file; raises BadInput for a file we cannot grade, GraderFault for our bugs."""
+def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False,
+               figures: Path | None = None) -> dict:
+    """Grade one file; raises BadInput for a file we cannot grade, GraderFault for our bugs.
+    With ``figures``, checks that can draw a failed case save a PNG there."""
     assignment = course.get(assignment_name)
     if hidden and course.from_fixtures():
         raise BadInput(course.HIDDEN_IN_BUNDLE)
@@ -52,17 +54,17 @@ def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False) 
             raise
         sandbox = starting.result()
     with sandbox:
-        return grade_submission(loaded, rubric, reference, sandbox, hidden=hidden)
+        return grade_submission(loaded, rubric, reference, sandbox, hidden=hidden, figures=figures)
 
 
 def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, reference: Reference,
-                     sandbox: Sandbox, *, hidden: bool = False) -> dict:
+                     sandbox: Sandbox, *, hidden: bool = False, figures: Path | None = None) -> dict:
     started = time.perf_counter()
     checks = rubric.select(hidden)
     run = SubmissionRun(sandbox, loaded.cells, rubric.functions, str(loaded.path))
     try:
         load_report = run.load()
-        tests = [grade_check(check, run, reference, rubric, load_report) for check in checks]
+        tests = [grade_check(check, run, reference, rubric, load_report, figures) for check in checks]
     finally:
         run.close()
     score = round(sum(t["score"] for t in tests), 6)
@@ -98,11 +100,11 @@ def _first_cell_error(report: dict) -> str | None:
 
 
 def grade_check(check: Check, run: SubmissionRun, reference: Reference, rubric: Rubric,
-                load_report: dict) -> dict:
+                load_report: dict, figures: Path | None = None) -> dict:
     cases, expected = reference.expected(check)
     templates = [template_of(value) for value in expected]
     outcome = run.run(check.scenario, check.function, cases, templates, rubric.timeout)
-    message = evaluate(check, cases, expected, outcome, reference, load_report, rubric)
+    message = evaluate(check, cases, expected, outcome, reference, load_report, rubric, figures)
     passed = message is None
     return {
         "name": check.name,
@@ -116,8 +118,9 @@ def grade_check(check: Check, run: SubmissionRun, reference: Reference, rubric: 
 
 
 def evaluate(check: Check, cases: list, expected: list, outcome: dict,
-             reference: Reference, load_report: dict, rubric: Rubric) -> str | None:
-    """None if the check passes, else the feedback text."""
+             reference: Reference, load_report: dict, rubric: Rubric,
+             figures: Path | None = None) -> str | None:
+    """None if the check passes, else the feedback text (and, with ``figures``, a plot)."""
     if "died" in outcome:
         return f"Your code did not complete this check: {outcome['died']}."
     results = outcome["results"]
@@ -126,6 +129,9 @@ def evaluate(check: Check, cases: list, expected: list, outcome: dict,
         where = f"case {index + 1} of {len(cases)}: {check.describe_case(call)}"
         lines = failure_lines(check, call, want, result, reference, load_report, rubric)
         if lines:
+            if figures is not None and check.figure is not None and result.get("ok"):
+                lines.append(draw_figure(check, want, result.get("value"), call,
+                                         Path(figures) / f"{rubric.assignment}-{check.number}.png"))
             return _feedback(where, lines, result, output)
     if len(results) < len(cases):
         return "Your code did not return a result for every case."
@@ -165,6 +171,19 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
         return []
     hint = diagnose(check, call, got, reference.module) or check.hint
     return [mismatch] + ([f"Hint: {hint}"] if hint else [])
+
+
+def draw_figure(check: Check, want, got, call, path: Path) -> str:
+    """Save the check's plot of a failed case at ``path`` (atomically); the feedback line."""
+    partial = path.with_name(f".{path.name}.partial.png")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        check.figure(want, got, call, partial)
+        partial.replace(path)
+    except Exception as exc:  # a plot is a courtesy: never fails the grading
+        partial.unlink(missing_ok=True)
+        return f"(No plot: {type(exc).__name__}: {exc})"
+    return f"Plot of your result against the reference's: {path}"
 
 
 def _largest_input(call) -> str:

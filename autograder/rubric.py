@@ -19,6 +19,7 @@ Rubric files (``autograder/rubrics/<assignment>.py``) build a :class:`Rubric` an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Sequence
 
@@ -98,6 +99,9 @@ class Check:
     # Fail the check when the call raises a RuntimeWarning (NumPy overflow, divide by zero,
     # invalid value), for checks of numerical stability.
     fail_on_warning: bool = False
+    # Draws a failed case for the student (``dlgrade check --plots DIR``, and in batch grading
+    # next to the feedback): figure(expected, got, call, path) saves a PNG at ``path``.
+    figure: Callable[[Any, Any, Call, Path], None] | None = None
 
     def describe_case(self, call: Call) -> str:
         if self.describe is not None:

@@ -74,6 +74,7 @@ def test_fixture_holds_the_references_inputs_outputs_descriptions_and_mistakes(p
         stored_cases, stored_values = loaded.reference.expected(stored)
         assert len(stored_cases) == len(cases) > 0
         assert comparison(stored.compare) == comparison(original.compare)  # the same public function
+        assert comparison(stored.figure) == comparison(original.figure)
         for call, value, stored_call, stored_value in zip(cases, values, stored_cases, stored_values):
             assert same(stored_call.args, call.args) and same(stored_call.kwargs, call.kwargs)
             assert same(stored_value, value), original.number

@@ -38,6 +38,35 @@ def compare_path(expected, got, call) -> str | None:
             f"({got[end, 0]:.6g}, {got[end, 1]:.6g})")
 
 
+def plot_paths(expected, got, call, path) -> None:
+    """The lecture's picture for a failed path: contours of f(x, y) = x²/20 + y², the
+    reference path and the student's, saved as a PNG at ``path``."""
+    from matplotlib.figure import Figure  # no pyplot: safe in grading threads, no display
+
+    expected = np.asarray(expected, dtype=np.float64)
+    got = np.asarray(got, dtype=np.float64)
+    if got.ndim != 2 or got.shape[1] != 2:
+        raise ValueError(f"your result of shape {got.shape} is not a path of (x, y) points")
+    points = np.concatenate([expected, got[np.all(np.isfinite(got), axis=1)]])
+    low, high = points.min(axis=0), points.max(axis=0)
+    margin = np.maximum(0.1 * (high - low), 0.5)
+    xs = np.linspace(low[0] - margin[0], high[0] + margin[0], 200)
+    ys = np.linspace(low[1] - margin[1], high[1] + margin[1], 200)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    figure = Figure(figsize=(6, 4.5))
+    axes = figure.add_subplot()
+    axes.contour(grid_x, grid_y, grid_x ** 2 / 20 + grid_y ** 2, levels=15, colors="0.8")
+    axes.plot(expected[:, 0], expected[:, 1], "o-", color="tab:blue", markersize=3, label="reference")
+    axes.plot(got[:, 0], got[:, 1], "x--", color="tab:red", markersize=4, label="yours")
+    axes.plot(0, 0, "+", color="black")
+    axes.set_xlabel("x")
+    axes.set_ylabel("y")
+    axes.set_title("f(x, y) = x²/20 + y²", fontsize=10)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=90, format="png")
+
+
 def _config_keys(call: Call) -> list[str]:
     return sorted(call.kwargs)
 

@@ -33,7 +33,7 @@ import functools
 
 import numpy as np
 
-from ..comparisons.optimizers import TRAJECTORY_TOL, compare_config_for, compare_fit, compare_path
+from ..comparisons.optimizers import TRAJECTORY_TOL, compare_config_for, compare_fit, compare_path, plot_paths
 from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn
 from ..scenarios.optimizers import schedule_values
 
@@ -555,13 +555,14 @@ def checks_for(group: int, kind: str) -> list[Check]:
     checks: list[Check] = []
 
     def add(name, points, scenario, cases, *, hidden=False, hint=None, tol=TRAJECTORY_TOL, compare=None,
-            diagnose=True, epsilon=False):
+            diagnose=True, epsilon=False, figure=None):
         number = f"{group}.{len(checks) + 1}"
         checks.append(Check(
             number, f"{kind}: {name}", kind, points, cases, seed=1000 * group + 10 * (len(checks) + 1),
             hidden=hidden, hint=hint if hint is not None else formula + "." + _state_hint(kind),
             diagnoses=diagnoses_for(kind, scenario, epsilon) if diagnose else (), rtol=tol, atol=tol,
-            compare=compare, scenario=f"optimizers:{scenario}", describe=describe_for(kind, scenario)))
+            compare=compare, scenario=f"optimizers:{scenario}", describe=describe_for(kind, scenario),
+            figure=figure))
 
     add(ONE_STEP_NAMES[kind], 1.0, "one_step", cases_one_step(kind), tol=ONE_STEP_TOL)
     add("five steps with changing gradients (the state carries over)", 1.0, "steps", cases_steps(kind))
@@ -597,7 +598,7 @@ def checks_for(group: int, kind: str) -> list[Check]:
     if kind in LECTURE_RATES:
         add(f"the lecture's path on f(x, y) = x**2/20 + y**2, {kind}(learning_rate={LECTURE_RATES[kind]}) "
             f"from (-7, 2) ends at {LECTURE_END[kind]} after 30 steps", 0.5, "lecture_path",
-            cases_lecture_path(kind), compare=compare_path)
+            cases_lecture_path(kind), compare=compare_path, figure=plot_paths)
     add("model.compile(optimizer=...) and model.fit on scikit-learn digits lower the loss like the reference",
         0.5, "fit_digits", cases_fit(kind), compare=compare_fit, diagnose=False,
         hint=f"{formula}. In model.fit the variables are float32 kernels and biases of several shapes: "
@@ -620,9 +621,9 @@ RUBRIC = Rubric(
             Check("6.1", "minimize_2d: the path (steps + 1, 2) from (-7, 2), driven through optimizer.apply "
                          "(keras.optimizers.SGD(0.95) ends at (-0.350393, 0.084782))",
                   "minimize_2d", 1.0, cases_minimize, seed=6010, hint=_MINIMIZE_HINT,
-                  compare=compare_path, scenario="optimizers:minimize_2d_with", describe=describe_minimize),
+                  compare=compare_path, figure=plot_paths, scenario="optimizers:minimize_2d_with", describe=describe_minimize),
             Check("6.2", "minimize_2d: other starting points, step counts and optimizers", "minimize_2d", 0.5,
-                  cases_minimize_hidden, seed=6020, hidden=True, hint=_MINIMIZE_HINT, compare=compare_path,
+                  cases_minimize_hidden, seed=6020, hidden=True, hint=_MINIMIZE_HINT, compare=compare_path, figure=plot_paths,
                   scenario="optimizers:minimize_2d_with", describe=describe_minimize),
         ]),
     forbidden=(
