@@ -116,6 +116,7 @@ def _resolve(pattern: str):
 
 
 def _patch(pattern: str) -> None:
+    replacements = {}  # id(original) -> (original, wrapper), replaced in one pass below
     for name, owner, attribute, value in list(_resolve(pattern)):
         if isinstance(value, type):
             _wrap_class(name, value)
@@ -123,15 +124,18 @@ def _patch(pattern: str) -> None:
         if getattr(value, "_dlgrade_tripwire", None):
             continue
         wrapper = _wrap_function(name, value)
-        _replace_everywhere(name.split(".")[0], value, wrapper)
+        replacements[id(value)] = (value, wrapper)
         try:
             setattr(owner, attribute, wrapper)
         except (AttributeError, TypeError):
             pass
+    if replacements:
+        _replace_everywhere(pattern.split(".")[0], replacements)
 
 
-def _replace_everywhere(package: str, original, wrapper) -> None:
-    """Replace ``original`` by ``wrapper`` in every loaded module of ``package``."""
+def _replace_everywhere(package: str, replacements: dict) -> None:
+    """Replace each original by its wrapper in every loaded module of ``package`` (one pass
+    over the modules for all of a pattern's functions: ``scipy.signal.*`` has hundreds)."""
     for module_name, module in list(sys.modules.items()):
         if module is None or not (module_name == package or module_name.startswith(package + ".")):
             continue
@@ -139,8 +143,9 @@ def _replace_everywhere(package: str, original, wrapper) -> None:
         if not isinstance(namespace, dict):
             continue
         for key, value in list(namespace.items()):
-            if value is original:
-                namespace[key] = wrapper
+            found = replacements.get(id(value))
+            if found is not None and found[0] is value:
+                namespace[key] = found[1]
 
 
 class _PatchOnImport(importlib.abc.MetaPathFinder):
