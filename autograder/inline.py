@@ -14,16 +14,12 @@ Inside that sandbox these test cells do nothing (the verdict is the parent's).
 from __future__ import annotations
 
 import sys
-import traceback
 import types
-import warnings
-
-import numpy as np
 
 from . import course, reference, scenarios
 from .errors import BadInput
 from .grading import evaluate
-from .sandbox import tripwire
+from .sandbox import calls, tripwire
 
 _LOADED: dict[str, tuple] = {}  # assignment -> (rubric, reference), once per kernel
 
@@ -62,31 +58,14 @@ def _load(assignment: str) -> tuple:
 
 
 def _run_case(the_check, submission, call, template) -> dict:
-    """One case, reported like the sandboxed child reports it (see sandbox/child.py)."""
-    scenario = scenarios.get(the_check.scenario)
-    tripwire.STATE.used.clear()
-    caught: list = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            tripwire.STATE.active = True
-            try:
-                with np.errstate(over="warn", divide="warn", invalid="warn"):
-                    value = scenario(submission, the_check.function, call.args, dict(call.kwargs))
-            finally:
-                tripwire.STATE.active = False
-        result = {"ok": True, "value": scenarios.to_plain(value, template)}
-    except BaseException as exc:  # noqa: BLE001 - student code may raise anything
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        result = {"ok": False, "error": _describe_error(exc)}
-    result["warnings"] = [f"{w.category.__name__}: {w.message}"[:300] for w in caught
-                          if issubclass(w.category, RuntimeWarning)][:5]
-    result["forbidden"] = sorted(set(tripwire.STATE.used))
-    return result
+    """One case, reported like the sandboxed child reports it (see sandbox/calls.py)."""
+    return calls.run_case(scenarios.get(the_check.scenario), submission, the_check.function,
+                          call.args, call.kwargs, template, _describe_error)
 
 
 def _describe_error(exc: BaseException) -> dict:
+    if isinstance(exc, KeyboardInterrupt):
+        raise exc  # the kernel was interrupted: stop, do not grade
     if isinstance(exc, tripwire.ForbiddenAPIError):
         return {"kind": "forbidden", "message": str(exc)}
     if isinstance(exc, NotImplementedError):
@@ -94,11 +73,5 @@ def _describe_error(exc: BaseException) -> dict:
     if isinstance(exc, scenarios.MissingName):
         return {"kind": "missing", "message": str(exc)}
     kind = "bad_return" if isinstance(exc, scenarios.ReturnValueError) else "exception"
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not f.filename.startswith(tripwire.STATE.trusted)]
-    lines = []
-    for frame in frames[-8:]:
-        lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
-        if frame.line:
-            lines.append(f"    {frame.line.strip()}")
-    return {"kind": kind, "message": f"{type(exc).__name__}: {exc}", "traceback": "\n".join(lines)}
+    frames = calls.frames_of(exc, lambda filename: not filename.startswith(tripwire.STATE.trusted))
+    return {"kind": kind, "message": f"{type(exc).__name__}: {exc}", "traceback": calls.format_frames(frames)}

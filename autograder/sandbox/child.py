@@ -22,18 +22,13 @@ import os
 import signal
 import sys
 import time
-import traceback
 import types
-import warnings
 
-import numpy as np
-
-from . import landlock, limits, policy, seccomp, tripwire, wire
+from . import calls, landlock, limits, policy, seccomp, tripwire, wire
 from .. import scenarios
 
 OUTPUT_HEAD = 2500  # characters of captured output kept from the start of a request ...
 OUTPUT_TAIL = 1000  # ... and from its end
-MAX_MESSAGE = 1500  # characters of an exception message
 
 
 class Child:
@@ -101,16 +96,16 @@ class Child:
 
     def describe_error(self, exc: BaseException) -> dict:
         if isinstance(exc, tripwire.ForbiddenAPIError):
-            return {"kind": "forbidden", "message": _safe_str(exc)}
+            return {"kind": "forbidden", "message": calls.safe_str(exc)}
         if isinstance(exc, NotImplementedError):
-            return {"kind": "not_implemented", "message": _safe_str(exc), "where": self._raiser(exc)}
+            return {"kind": "not_implemented", "message": calls.safe_str(exc), "where": self._raiser(exc)}
         if isinstance(exc, scenarios.MissingName):
-            return {"kind": "missing", "message": _safe_str(exc)}
+            return {"kind": "missing", "message": calls.safe_str(exc)}
         kind = "bad_return" if isinstance(exc, scenarios.ReturnValueError) else "exception"
         if isinstance(exc, SystemExit):
-            message = f"SystemExit: your code called sys.exit({_safe_str(exc)})"
+            message = f"SystemExit: your code called sys.exit({calls.safe_str(exc)})"
         else:
-            message = f"{type(exc).__name__}: {_safe_str(exc)}"
+            message = f"{type(exc).__name__}: {calls.safe_str(exc)}"
         return {"kind": kind, "message": message, "traceback": self.student_traceback(exc)}
 
     def _raiser(self, exc: BaseException) -> str | None:
@@ -123,21 +118,9 @@ class Child:
             tb = tb.tb_next
         return where if where != "<module>" else None
 
-    def _student_frames(self, exc: BaseException) -> list:
-        try:
-            frames = traceback.extract_tb(exc.__traceback__)
-        except Exception:
-            return []
-        return [f for f in frames if f.filename in self.student_files]
-
     def student_traceback(self, exc: BaseException) -> str:
         """The traceback cut down to the student's own lines."""
-        lines = []
-        for frame in self._student_frames(exc)[-8:]:
-            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
-            if frame.line:
-                lines.append(f"    {frame.line.strip()}")
-        return "\n".join(lines)
+        return calls.format_frames(calls.frames_of(exc, self.student_files.__contains__))
 
     # --- requests -------------------------------------------------------------------
 
@@ -168,27 +151,17 @@ class Child:
         results = []
         cases = wire.decode_value(header["cases"], arrays)
         for (args, kwargs), template in zip(cases, header["templates"]):
-            tripwire.STATE.used.clear()
             before = len(self.violations)
             started = time.perf_counter()
-            result_warnings: list[str] = []
-            try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    tripwire.STATE.active = True
-                    try:
-                        with np.errstate(over="warn", divide="warn", invalid="warn"):
-                            value = scenario(self.module, function, args, dict(kwargs))
-                    finally:
-                        tripwire.STATE.active = False
-                        result_warnings = _warning_texts(caught)
-                value = scenarios.to_plain(value, template)
-                result = {"ok": True, "value": wire.encode_value(value, out_arrays)}
-            except BaseException as exc:  # noqa: BLE001
-                result = {"ok": False, "error": self.describe_error(exc)}
+            result = calls.run_case(scenario, self.module, function, args, kwargs, template,
+                                    self.describe_error)
+            if result["ok"]:
+                try:
+                    result["value"] = wire.encode_value(result["value"], out_arrays)
+                except BaseException as exc:  # noqa: BLE001
+                    result = dict(result, ok=False, error=self.describe_error(exc))
+                    del result["value"]
             result["seconds"] = time.perf_counter() - started
-            result["warnings"] = result_warnings
-            result["forbidden"] = sorted(set(tripwire.STATE.used))
             result["blocked"] = self.violations[before:][:5]
             results.append(result)
             if not result["ok"]:
@@ -211,23 +184,6 @@ class Child:
                 return
             reply["id"] = header.get("id")
             wire.send_message(self.fd, reply, out_arrays)
-
-
-def _warning_texts(caught: list) -> list[str]:
-    """RuntimeWarnings (NumPy's overflow, divide by zero, invalid value) raised by a call."""
-    texts = []
-    for record in caught[:20]:
-        if issubclass(record.category, RuntimeWarning):
-            texts.append(f"{record.category.__name__}: {_safe_str(record.message)}"[:300])
-    return texts[:5]
-
-
-def _safe_str(exc: BaseException) -> str:
-    try:
-        text = str(exc)
-    except BaseException:  # noqa: BLE001 - a hostile __str__
-        text = "<unprintable exception>"
-    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " ..."
 
 
 def _close_other_fds(keep: list[int]) -> None:
