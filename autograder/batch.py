@@ -72,7 +72,7 @@ class BatchGrader:
     force: bool = False
     extra_private: tuple[str, ...] = ()
     _sandboxes: dict[tuple[str, bool], Future] = field(default_factory=dict)
-    _loaded: dict[Item, object] = field(default_factory=dict)  # to grade: Submission, BadInput or OSError
+    _loaded: dict[Item, object] = field(default_factory=dict)  # to grade: Submission or BadInput
     _hashes: dict[Item, str] = field(default_factory=dict)
     _starter: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=4))
     _references: dict[str, Reference] = field(default_factory=dict)
@@ -80,7 +80,7 @@ class BatchGrader:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def result_path(self, item: Item, suffix: str = ".json") -> Path:
-        return self.out / item.student / f"{item.assignment}{suffix}"
+        return self.out / item.out_folder / f"{item.assignment}{suffix}"
 
     def version(self, name: str) -> str:
         if name not in self._versions:
@@ -100,17 +100,26 @@ class BatchGrader:
         compute those assignments' reference outputs meanwhile: all once per run."""
         for item in items:
             try:
-                sha256 = hashlib.sha256(item.path.read_bytes()).hexdigest()
-            except OSError as exc:
+                if item.problem is not None:
+                    raise BadInput(item.problem)
+                data = submission.read_safely(item.path, root=item.root)
+            except BadInput as exc:  # that student's row says why; the class goes on
+                data = f"refused: {exc}".encode("utf-8", "surrogateescape")
                 self._loaded[item] = exc
-                continue
+            sha256 = hashlib.sha256(data).hexdigest()
             self._hashes[item] = sha256
             if not self.force and self.is_current(item, sha256):
+                self._loaded.pop(item, None)
+                continue
+            if item in self._loaded:
                 continue
             try:
-                self._loaded[item] = submission.load(item.path)
+                self._loaded[item] = submission.parse(item.path, data)
             except BadInput as exc:
                 self._loaded[item] = exc
+            except Exception as exc:  # whatever a hostile file trips in a parser: bad input
+                self._loaded[item] = BadInput(f"{item.path.name}: could not be read "
+                                              f"({type(exc).__name__})")
             else:
                 self.sandbox(item.assignment, self._loaded[item].uses_tensorflow, wait=False)
         for name in sorted({i.assignment for i in self._loaded}):
@@ -139,8 +148,6 @@ class BatchGrader:
         loaded = self._loaded.get(item)
         if loaded is None:
             return Outcome(item, skipped=True)
-        if isinstance(loaded, OSError):
-            return Outcome(item, fault=f"cannot read {item.path}: {loaded}")
         rubric = course.get(item.assignment).rubric()
         try:
             if isinstance(loaded, BadInput):
@@ -150,14 +157,19 @@ class BatchGrader:
                                                   self.sandbox(item.assignment, loaded.uses_tensorflow),
                                                   hidden=self.hidden,
                                                   figures=self.result_path(item).parent)
+            if item.out_folder != item.student:
+                note = (f"Note: the name '{item.student}' cannot be a folder name as it is; these "
+                        f"results are in the folder '{item.out_folder}'.")
+                result["output"] = "\n".join(filter(None, [note, result.get("output", "")]))
+            result["extra_data"] = {"student": item.student, "folder": item.out_folder,
+                                    "sha256": self._hashes[item],
+                                    "rubric_version": self.version(item.assignment)}
+            write_atomic(self.result_path(item, ".md"), report.to_markdown(result))
+            write_atomic(self.result_path(item), report.to_json(result))
         except GraderFault as exc:
             return Outcome(item, fault=str(exc))
         except Exception as exc:  # a bug of ours: report it with the student, go on
             return Outcome(item, fault=f"{type(exc).__name__}: {exc}")
-        result["extra_data"] = {"student": item.student, "sha256": self._hashes[item],
-                                "rubric_version": self.version(item.assignment)}
-        write_atomic(self.result_path(item, ".md"), report.to_markdown(result))
-        write_atomic(self.result_path(item), report.to_json(result))
         return Outcome(item, result=result)
 
     def run(self, items: list[Item], on_done: Callable[[Outcome], None]) -> list[Outcome]:
@@ -212,6 +224,18 @@ class ClassRun:
     def faults(self) -> list[str]:
         return [f"{o.item.student}/{o.item.assignment}: {o.fault}" for o in self.outcomes if o.fault]
 
+    @property
+    def problems(self) -> list[str]:
+        """Students whose input could not be graded (their rows score 0 and say why)."""
+        seen = {f"{o.item.student}: {o.item.problem}" for o in self.outcomes if o.item.problem}
+        return sorted(seen)
+
+    @property
+    def renamed(self) -> list[str]:
+        seen = {f"'{o.item.student}' -> {o.item.out_folder}/" for o in self.outcomes
+                if o.item.out_folder != o.item.student}
+        return sorted(seen)
+
 
 def grade_class(submissions: Path, out: Path, *, assignments: list[str], jobs: int, hidden: bool,
                 force: bool, on_start: Callable[[int], None], on_done: Callable[[Outcome], None]) -> ClassRun:
@@ -240,5 +264,6 @@ def grade_class(submissions: Path, out: Path, *, assignments: list[str], jobs: i
             results = gradebook.collect(out)
             write_atomic(out / "gradebook.csv", gradebook.gradebook_csv(results))
             write_atomic(out / "summary.md",
-                         gradebook.summary_markdown(results, run.skipped_inputs, run.faults))
+                         gradebook.summary_markdown(results, run.skipped_inputs, run.faults,
+                                                    problems=run.problems, renamed=run.renamed))
     return run

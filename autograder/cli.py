@@ -12,6 +12,7 @@ from rich.table import Table
 
 from . import course
 from .errors import BadInput, GraderFault
+from .safetext import terminal, visible
 
 EXIT_BAD_INPUT = 2
 EXIT_GRADER_FAULT = 3
@@ -85,8 +86,8 @@ def cmd_grade(args) -> int:
 
         def on_done(outcome) -> None:
             if outcome.fault:
-                err.print(f"[bold red]grader fault[/bold red] on {outcome.item.student}/"
-                          f"{outcome.item.assignment}: {outcome.fault}")
+                err.print(f"[bold red]grader fault[/bold red] on {terminal(outcome.item.student)}/"
+                          f"{outcome.item.assignment}: {terminal(outcome.fault)}")
             elapsed = progress.tasks[0].elapsed or 0.0
             done = progress.tasks[0].completed + 1
             progress.update(task, advance=1, rate=f"{done / elapsed:.1f}/s" if elapsed else "")
@@ -94,8 +95,10 @@ def cmd_grade(args) -> int:
         run = batch.grade_class(Path(args.submissions), Path(args.out), assignments=names,
                                 jobs=args.jobs, hidden=args.hidden, force=args.force,
                                 on_start=on_start, on_done=on_done)
+    for line in run.problems:
+        err.print(f"[red]not graded[/red] {terminal(line)}")
     for line in run.skipped_inputs:
-        err.print(f"[yellow]skipped[/yellow] {line}")
+        err.print(f"[yellow]skipped[/yellow] {terminal(line)}")
     report.print_class(Path(args.out), run)
     if run.interrupted:
         err.print("interrupted: results written so far are kept; run again to finish")
@@ -104,7 +107,7 @@ def cmd_grade(args) -> int:
         recorded = nbgrader_gradebook.record(Path(args.nbgrader), args.assignment,
                                              nbgrader_gradebook.results_for(Path(args.out), args.assignment))
         for line in sorted(recorded.unmatched):
-            err.print(f"[yellow]not in the gradebook[/yellow] {line}")
+            err.print(f"[yellow]not in the gradebook[/yellow] {terminal(line)}")
         print(f"wrote the scores of {len(recorded.students)} student(s) into "
               f"{Path(args.nbgrader) / 'gradebook.db'} (nbgrader formgrader and `nbgrader export` show them)")
     if run.faults:
@@ -207,10 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BadInput as exc:
-        print(f"dlgrade: {exc}", file=sys.stderr)
+        print(f"dlgrade: {visible(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except GraderFault as exc:
-        print(f"dlgrade: grader fault (not your fault; please report it): {exc}", file=sys.stderr)
+        print(f"dlgrade: grader fault (not your fault; please report it): {visible(exc)}", file=sys.stderr)
         return EXIT_GRADER_FAULT
     except KeyboardInterrupt:
         print("dlgrade: interrupted", file=sys.stderr)

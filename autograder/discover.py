@@ -13,16 +13,23 @@ and zip bombs). Files that fit no layout are reported and skipped, never fatal.
 """
 from __future__ import annotations
 
+import hashlib
+import io
+import os
 import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import BadInput
+from .submission import describe_kind
 
 MAX_ZIP_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
 SUFFIXES = (".py", ".ipynb")
+# What a run writes or reads back at the top of OUT: no student's folder may take these names.
+RESERVED = frozenset({"gradebook.csv", "summary.md"})
+MAX_NAME = 100
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,16 @@ class Item:
     student: str
     assignment: str
     path: Path
+    # The folder under OUT for this student's results (``student`` unless that is unsafe).
+    folder: str = ""
+    # The submission root the file must be opened under (no link followed on the way).
+    root: Path | None = None
+    # Why this student's submission cannot be graded (then ``path`` is just for the report).
+    problem: str | None = None
+
+    @property
+    def out_folder(self) -> str:
+        return self.folder or self.student
 
 
 @dataclass
@@ -38,43 +55,121 @@ class Discovery:
     skipped: list[str] = field(default_factory=list)  # "path: reason", for the report
 
 
+def is_safe_name(name: str) -> bool:
+    """Whether a student name can be used as it is for the folder of their results."""
+    return (0 < len(name) <= MAX_NAME and name[0].isalnum() and name.lower() not in RESERVED
+            and all(c.isalnum() or c in "._-+@" for c in name) and ".." not in name
+            and name.isprintable() and not any("\ud800" <= c <= "\udfff" for c in name))
+
+
+def folder_for(name: str) -> str:
+    """The results folder of a student: the name itself when safe, else ``_`` + a cleaned
+    prefix + a hash of the name. A safe name never starts with ``_``, so the two kinds
+    cannot collide, and different names get different folders."""
+    if is_safe_name(name):
+        return name
+    cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "-+@") else "_" for c in name)[:40]
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return f"_{cleaned}-{digest}"
+
+
+def _kind(path: Path) -> str | None:
+    """None for a regular file, "dir" for a real folder, else what it is (no link followed)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    return "dir" if stat.S_ISDIR(mode) else describe_kind(mode)
+
+
 def discover(root: Path, assignments: list[str], workdir: Path) -> Discovery:
+    """Every student's items; a student whose input cannot be used gets items with a
+    ``problem`` (their row in the gradebook says why), never an exception for the class."""
     root = Path(root)
     if not root.is_dir():
         raise BadInput(f"no such folder of submissions: {root}")
-    if (root / "submitted").is_dir():
+    if _kind(root / "submitted") == "dir":
         root = root / "submitted"
     found = Discovery()
-    for entry in sorted(root.iterdir()):
+    per_student: dict[str, list[tuple[str, list[Item]]]] = {}
+    for index, entry in enumerate(sorted(root.iterdir())):
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            _scan_student(entry, entry.name, assignments, found)
-        elif entry.suffix == ".zip":
-            try:
-                extracted = extract_zip(entry, workdir / entry.stem)
-            except BadInput as exc:
-                found.skipped.append(f"{entry.name}: refused: {exc}")
-                continue
-            _scan_student(extracted, entry.stem, assignments, found)
+        kind = _kind(entry)
+        if kind == "dir" or entry.suffix != ".zip":
+            student, source = entry.name, entry.name + ("/" if kind == "dir" else "")
         else:
+            student, source = entry.name[:-len(".zip")], entry.name
+        if kind not in ("dir", None) and entry.suffix != ".zip" and kind != "a symbolic link":
+            found.skipped.append(f"{entry.name}: {kind}, not a student folder or a .zip")
+            continue
+        if kind not in ("dir", None):
+            problem = f"{entry.name} is {kind}: submit a real folder or .zip file, not a link"
+        elif kind is None and entry.suffix != ".zip":
             found.skipped.append(f"{entry.name}: not a student folder or a .zip")
+            continue
+        else:
+            problem = None
+        items: list[Item] = []
+        if problem is None:
+            try:
+                if kind == "dir":
+                    items = _scan_student(entry, student, assignments, found, root)
+                else:
+                    extracted = extract_zip(entry, workdir / str(index))
+                    items = _scan_student(extracted, student, assignments, found, extracted)
+            except BadInput as exc:
+                problem = f"{entry.name} refused: {exc}"
+            except (OSError, ValueError, IndexError) as exc:  # anything odd in one student's input
+                problem = f"{entry.name} could not be read ({type(exc).__name__}: {exc})"
+        if problem is not None:
+            items = [Item(student, "", entry, problem=problem)]
+        per_student.setdefault(student, []).append((source, items))
+    for student, sources in per_student.items():
+        folder = folder_for(student)
+        if len(sources) > 1:
+            names = " and ".join(source for source, _ in sources)
+            found.items.append(Item(student, "", root / sources[0][0], folder=folder, problem=(
+                f"two submissions for the student name '{student}': {names}; neither was "
+                "graded: keep one of them and grade again")))
+            continue
+        for item in sources[0][1]:
+            found.items.append(Item(item.student, item.assignment, item.path, folder, item.root, item.problem))
+    return _assign_problems(found, assignments)
+
+
+def _assign_problems(found: Discovery, assignments: list[str]) -> Discovery:
+    """A problem not tied to one assignment becomes one item per assignment the class
+    submitted (or that was asked for), so it shows in each of that student's columns."""
+    submitted = sorted({i.assignment for i in found.items if i.assignment}) or sorted(assignments)
+    items = []
+    for item in found.items:
+        if item.assignment:
+            items.append(item)
+        else:
+            items += [Item(item.student, name, item.path, item.folder, None, item.problem) for name in submitted]
+    found.items = items
     return found
 
 
-def _scan_student(folder: Path, student: str, assignments: list[str], found: Discovery) -> None:
+def _scan_student(folder: Path, student: str, assignments: list[str], found: Discovery,
+                  root: Path) -> list[Item]:
     entries = [e for e in sorted(folder.iterdir()) if not e.name.startswith((".", "__MACOSX"))]
-    if len(entries) == 1 and entries[0].is_dir() and entries[0].name not in assignments:
+    if len(entries) == 1 and _kind(entries[0]) == "dir" and entries[0].name not in assignments:
         entries = [e for e in sorted(entries[0].iterdir()) if not e.name.startswith(".")]
     chosen: dict[str, Path] = {}
+    problems: dict[str, str] = {}
     for entry in entries:
-        if entry.is_file() and entry.suffix in SUFFIXES and entry.stem in assignments:
-            if entry.stem in chosen:
+        kind = _kind(entry)
+        if entry.suffix in SUFFIXES and entry.stem in assignments and kind != "dir":
+            if entry.stem in chosen or entry.stem in problems:
                 found.skipped.append(f"{student}/{entry.name}: a second file for "
                                      f"{entry.stem}; graded {chosen[entry.stem].name}")
                 continue
             chosen[entry.stem] = entry
-        elif entry.is_dir() and entry.name in assignments:  # nbgrader layout
+            if kind is not None:
+                problems[entry.stem] = f"{entry.name} is {kind}, not a regular file: submit the file itself"
+        elif entry.name in assignments and kind == "dir":  # nbgrader layout
             notebooks = sorted(entry.glob("*.ipynb"))
             if not notebooks:
                 found.skipped.append(f"{student}/{entry.name}/: no notebook inside")
@@ -82,18 +177,29 @@ def _scan_student(folder: Path, student: str, assignments: list[str], found: Dis
             named = [n for n in notebooks if n.stem == entry.name]
             pick = (named or notebooks)[0]
             chosen.setdefault(entry.name, pick)
+            pick_kind = _kind(pick)
+            if pick_kind is not None:
+                problems[entry.name] = (f"{entry.name}/{pick.name} is {pick_kind}, not a regular "
+                                        "file: submit the notebook itself")
             for extra in notebooks:
                 if extra != pick:
                     found.skipped.append(f"{student}/{entry.name}/{extra.name}: extra notebook, not graded")
+        elif entry.name in assignments and kind is not None:
+            chosen[entry.name] = entry
+            problems[entry.name] = f"{entry.name} is {kind}: submit the folder itself"
         else:
             found.skipped.append(f"{student}/{entry.name}: not a known assignment file")
-    found.items += [Item(student, name, path) for name, path in sorted(chosen.items())]
+    return [Item(student, name, path, root=root, problem=problems.get(name))
+            for name, path in sorted(chosen.items())]
 
 
 def extract_zip(archive: Path, destination: Path) -> Path:
     """Extract ``archive`` safely into ``destination``; BadInput if it is unsafe or broken."""
+    from .submission import read_safely
+
+    data = read_safely(archive, limit=MAX_ZIP_BYTES)  # a regular file (no link, no FIFO), bounded
     try:
-        with zipfile.ZipFile(archive) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             members = zf.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
                 raise BadInput(f"more than {MAX_ZIP_MEMBERS} files in the archive")
@@ -109,8 +215,9 @@ def extract_zip(archive: Path, destination: Path) -> Path:
                 target = destination.joinpath(*PurePosixPath(member.filename).parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 budget = _copy_bounded(zf, member, target, budget)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-        raise BadInput(f"not a readable zip archive ({exc})") from None
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError, IndexError) as exc:
+        raise BadInput(f"not a readable zip archive ({type(exc).__name__}: {exc})") from None
+    destination.mkdir(parents=True, exist_ok=True)
     return destination
 
 
@@ -119,6 +226,8 @@ def _check_member(member: zipfile.ZipInfo) -> None:
     path = PurePosixPath(name)
     if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
         raise BadInput(f"the entry '{name}' has an absolute path")
+    if not path.parts or path.parts == (".",) or name.strip("/. ") == "":
+        raise BadInput(f"the entry '{name}' has no file name")
     if ".." in path.parts:
         raise BadInput(f"the entry '{name}' points outside the archive ('..')")
     mode = member.external_attr >> 16

@@ -8,6 +8,7 @@ import statistics
 from pathlib import Path
 
 from . import course
+from .safetext import csv_cell, visible
 
 
 def _number_key(number: str) -> tuple:
@@ -15,18 +16,29 @@ def _number_key(number: str) -> tuple:
 
 
 def collect(out: Path) -> dict[str, dict[str, dict]]:
-    """{student: {assignment: result}} for every result JSON under ``out``."""
+    """{results folder: {assignment: result}} for every result JSON under ``out`` (a file
+    that is not a result object of ours is ignored: the gradebook is always written)."""
     results: dict[str, dict[str, dict]] = {}
     known = {a.name for a in course.ASSIGNMENTS}
     for path in sorted(out.glob("*/*.json")):
-        if path.stem not in known:
+        if path.stem not in known or not path.is_file() or path.parent.is_symlink():
             continue
         try:
-            result = json.loads(path.read_text())
-        except (OSError, ValueError):
+            result = json.loads(path.read_text(encoding="utf-8"))
+            float(result["score"]), float(result["max_score"]), list(result["tests"])
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):
             continue
         results.setdefault(path.parent.name, {})[path.stem] = result
     return results
+
+
+def student_name(folder: str, per_student: dict[str, dict]) -> str:
+    """The student's own name (kept in the results), else the folder's."""
+    for result in per_student.values():
+        name = (result.get("extra_data") or {}).get("student")
+        if isinstance(name, str) and name:
+            return name
+    return folder
 
 
 def gradebook_csv(results: dict[str, dict[str, dict]]) -> str:
@@ -38,11 +50,18 @@ def gradebook_csv(results: dict[str, dict[str, dict]]) -> str:
     for student in sorted(results):
         scores = [results[student].get(a, {}).get("score") for a in columns]
         total = sum(s for s in scores if s is not None)
-        writer.writerow([student, *("" if s is None else f"{s:g}" for s in scores), f"{total:g}"])
+        writer.writerow([csv_cell(student_name(student, results[student])),
+                         *("" if s is None else f"{s:g}" for s in scores), f"{total:g}"])
     return buffer.getvalue()
 
 
-def summary_markdown(results: dict[str, dict[str, dict]], skipped: list[str], faults: list[str]) -> str:
+def summary_markdown(results: dict[str, dict[str, dict]], skipped: list[str], faults: list[str],
+                     problems: list[str] = (), renamed: list[str] = ()) -> str:
+    """The class summary; every student-controlled string in it is made visible."""
+    return visible(_summary(results, skipped, faults, list(problems), list(renamed)))
+
+
+def _summary(results, skipped, faults, problems, renamed) -> str:
     lines = ["# Class summary", ""]
     by_assignment: dict[str, list[dict]] = {}
     for per_student in results.values():
@@ -73,6 +92,12 @@ def summary_markdown(results: dict[str, dict[str, dict]], skipped: list[str], fa
         for number, (name, passed, total) in sorted(rates.items(), key=lambda kv: (kv[1][1] / kv[1][2], _number_key(kv[0]))):
             lines.append(f"| {number} | {name} | {passed}/{total} ({100 * passed / total:.0f}%) |")
         lines.append("")
+    if problems:
+        lines += ["## Submissions that could not be graded (they score 0 and say why)", ""]
+        lines += [f"- {p}" for p in problems] + [""]
+    if renamed:
+        lines += ["## Results stored under another folder name (the name is not a safe folder name)", ""]
+        lines += [f"- {r}" for r in renamed] + [""]
     if skipped:
         lines += ["## Skipped inputs", ""] + [f"- {s}" for s in skipped] + [""]
     if faults:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import course
 from .errors import BadInput
+from .safetext import visible
 
 ROOT_VARIABLE = "DLGRADE_AUTOGRADER_ROOT"
 SUFFIXES = (".py", ".ipynb")
@@ -99,31 +100,50 @@ def autograder_root(root: str | Path | None = None) -> Path:
 
 
 def find_submission(folder: Path, assignment: str) -> Path:
-    """The file to grade: one named for the assignment, else the only notebook (or only file)."""
-    if not folder.is_dir():
+    """The file to grade: one named for the assignment, else the only notebook (or only file).
+    Links are never followed (a linked folder is not looked into) and the chosen file must be
+    a regular file: a link, FIFO, device or socket is refused (BadInput, so the student sees
+    a score of 0 with the reason)."""
+    from .submission import describe_kind, refusal
+
+    if not folder.is_dir() or folder.is_symlink():
         raise BadInput(f"no submission folder {folder}")
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in SUFFIXES
-                   and not any(part.startswith(".") or part in _SKIPPED_PARTS
-                               for part in p.relative_to(folder).parts))
+    files, links = [], []
+    for directory, subdirectories, names in os.walk(folder, followlinks=False):
+        here = Path(directory)
+        parts = here.relative_to(folder).parts
+        if any(part.startswith(".") or part in _SKIPPED_PARTS for part in parts):
+            subdirectories[:] = []
+            continue
+        links += [here / d for d in subdirectories if (here / d).is_symlink()]
+        files += [here / n for n in names if Path(n).suffix in SUFFIXES and not n.startswith(".")]
+    files.sort()
     named = [p for p in files if p.stem == assignment]
     notebooks = [p for p in files if p.suffix == ".ipynb"]
     for candidates in (named, notebooks if len(notebooks) == 1 else [], files if len(files) == 1 else []):
         if candidates:
+            kind = describe_kind(os.lstat(candidates[0]).st_mode)
+            if kind:
+                raise BadInput(refusal(candidates[0].relative_to(folder), kind))
             return candidates[0]
     found = ", ".join(p.name for p in files[:5]) or "no .py or .ipynb file"
+    if links:
+        found += "; linked folders are not looked into"
     raise BadInput(f"could not tell which file to grade ({found}): upload {assignment}.py or "
                    f"{assignment}.ipynb")
 
 
 def gradescope_results(result: dict) -> dict:
-    """Our result object in Gradescope's results.json schema."""
+    """Our result object in Gradescope's results.json schema; what a student's code printed
+    or raised is shown with its control characters visible."""
     return {
         "score": result["score"],
         "execution_time": result["execution_time"],
-        "output": result.get("output", ""),
+        "output": visible(result.get("output", "")),
         "stdout_visibility": "hidden",
-        "tests": [{key: test[key] for key in ("name", "number", "score", "max_score", "status",
-                                               "visibility", "output")} for test in result["tests"]],
+        "tests": [{key: visible(test[key]) if key in ("name", "output") else test[key]
+                   for key in ("name", "number", "score", "max_score", "status", "visibility", "output")}
+                  for test in result["tests"]],
         "extra_data": {"assignment": result["assignment"], "max_score": result["max_score"]},
     }
 

@@ -36,9 +36,13 @@ def results_for(out: Path, assignment: str) -> dict[str, dict]:
     results = {}
     for path in sorted(Path(out).glob(f"*/{assignment}.json")):
         try:
-            results[path.parent.name] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            result = json.loads(path.read_text(encoding="utf-8"))
+            student = (result.get("extra_data") or {}).get("student") or path.parent.name
+            [float(t["score"]) for t in result["tests"]]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             continue
+        # The student's own nbgrader id, also when their results folder had to be renamed.
+        results[student if isinstance(student, str) else path.parent.name] = result
     return results
 
 
@@ -46,11 +50,13 @@ def _timestamp(course_dir: Path, student: str, assignment: str) -> str | None:
     """The submission time nbgrader's collect step wrote next to the notebook, if readable."""
     from nbgrader.utils import parse_utc
 
+    from .submission import read_safely
+
     path = Path(course_dir) / "submitted" / student / assignment / "timestamp.txt"
-    try:
-        text = path.read_text(encoding="utf-8").strip()
+    try:  # a regular file only (a FIFO would block, a link would read elsewhere), and short
+        text = read_safely(path, limit=200, root=Path(course_dir) / "submitted").decode("utf-8").strip()
         parse_utc(text)
-    except (OSError, ValueError, OverflowError):
+    except (BadInput, ValueError, OverflowError, TypeError):
         return None
     return text or None
 

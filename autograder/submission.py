@@ -7,8 +7,11 @@ noted. Markdown and raw cells are ignored.
 """
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,24 +38,131 @@ class Submission:
         return any(_USES_TENSORFLOW.search(cell["source"]) for cell in self.cells)
 
 
-def load(path: str | Path) -> Submission:
+def describe_kind(mode: int) -> str | None:
+    """None for a regular file, else what the file is, for the message."""
+    for test, words in ((stat.S_ISREG, None), (stat.S_ISLNK, "a symbolic link"),
+                        (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                        (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+                        (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return words
+    return "not a regular file"
+
+
+def refusal(path: Path, kind: str) -> str:
+    return f"{path} is {kind}, not a regular file: submit the file itself"
+
+
+def check_kind(path: Path) -> None:
+    """BadInput unless ``path`` itself (not what a link points to) is a regular file."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise BadInput(f"no such file: {path}") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+    kind = describe_kind(info.st_mode)
+    if kind:
+        raise BadInput(refusal(path, kind))
+
+
+def read_safely(path: str | Path, limit: int | None = None, root: str | Path | None = None) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes; else BadInput.
+
+    Links, FIFOs, devices, sockets and directories are refused without being followed or
+    opened for reading: the check is made on the opened descriptor (``O_NOFOLLOW``, and
+    ``O_NONBLOCK`` so a FIFO cannot block the open), so nothing can be swapped in between a
+    check and the read. With ``root``, ``path`` must lie under it and every folder on the way
+    is opened without following links either.
+    """
     path = Path(path)
-    if not path.exists():
-        raise BadInput(f"no such file: {path}")
-    if path.is_dir():
-        raise BadInput(f"{path} is a directory, not a .py or .ipynb file")
+    limit = MAX_BYTES if limit is None else limit
+    check_kind(path)
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = _open_under(path, Path(root), flags) if root is not None else os.open(path, flags)
+    except BadInput:
+        raise
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):
+            raise BadInput(refusal(path, "a symbolic link")) from None
+        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        kind = describe_kind(os.fstat(fd).st_mode)
+        if kind:
+            raise BadInput(refusal(path, kind))
+        if os.fstat(fd).st_size > limit:
+            raise BadInput(f"{path}: the file is larger than {_size(limit)}")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            total += len(chunk)
+            if total > limit:  # it grew while we read
+                raise BadInput(f"{path}: the file is larger than {_size(limit)}")
+            chunks.append(chunk)
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def _open_under(path: Path, root: Path, flags: int) -> int:
+    """Open ``path`` (under ``root``) component by component, following no link on the way."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        raise BadInput(f"{path} is not inside the submission folder {root}") from None
+    if not parts or ".." in parts:
+        raise BadInput(f"{path} is not inside the submission folder {root}")
+    directory = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        for part in parts[:-1]:
+            try:
+                inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=directory)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise BadInput(f"{path}: the folder '{part}' on its way is a link or not a "
+                                   "folder: submit the files themselves") from None
+                raise
+            os.close(directory)
+            directory = inner
+        return os.open(parts[-1], flags, dir_fd=directory)
+    finally:
+        os.close(directory)
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+def load(path: str | Path, root: str | Path | None = None) -> Submission:
+    """Read and parse a submission (see ``read_safely`` for what is refused)."""
+    path = Path(path)
+    check_kind(path)
     if path.suffix not in (".py", ".ipynb"):
         raise BadInput(f"{path}: expected a .py or .ipynb file, got '{path.suffix or 'no extension'}'")
-    data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise BadInput(f"{path}: the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    return parse(path, read_safely(path, root=root))
+
+
+def parse(path: Path, data: bytes) -> Submission:
+    """A submission's bytes -> its cells; BadInput for anything that is not a valid file."""
+    if path.suffix not in (".py", ".ipynb"):
+        raise BadInput(f"{path}: expected a .py or .ipynb file, got '{path.suffix or 'no extension'}'")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadInput(f"{path}: not a text file (it is not UTF-8)") from None
     if path.suffix == ".py":
         return _load_python(path, text)
-    return _load_notebook(path, text)
+    try:
+        return _load_notebook(path, text)
+    except BadInput:
+        raise
+    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, KeyError) as exc:
+        # A notebook nested thousands of levels deep, or odd JSON nbformat trips over.
+        raise BadInput(f"{path}: not a valid notebook ({type(exc).__name__})") from None
 
 
 def _load_python(path: Path, text: str) -> Submission:
@@ -64,7 +174,7 @@ def _load_python(path: Path, text: str) -> Submission:
 def _load_notebook(path: Path, text: str) -> Submission:
     try:
         raw = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise BadInput(f"{path}: not a valid notebook (not JSON: {exc})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
         raise BadInput(f"{path}: not a valid notebook (no list of cells)")

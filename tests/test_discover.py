@@ -113,11 +113,14 @@ def test_too_many_members_and_broken_archives_are_refused(tmp_path, monkeypatch)
         discover.extract_zip(broken, tmp_path / "out")
 
 
-def test_refused_zip_is_skipped_with_its_reason_and_the_rest_goes_on(tmp_path):
+def test_refused_zip_is_that_students_row_with_its_reason_and_the_rest_goes_on(tmp_path):
     root = tmp_path / "class"
     touch(root / "gus" / "conv_padding.py")
     with zipfile.ZipFile(root / "hal.zip", "w") as zf:
         zf.writestr("../../conv_padding.py", "boom")
-    items, skipped = found(root, tmp_path)
-    assert items == {("gus", "conv_padding", "conv_padding.py")}
-    assert any(s.startswith("hal.zip: refused:") and ".." in s for s in skipped)
+    result = discover.discover(root, NAMES, tmp_path / "work")
+    assert {(i.student, i.assignment, i.problem is None) for i in result.items} == {
+        ("gus", "conv_padding", True), ("hal", "conv_padding", False)}
+    hal = next(i for i in result.items if i.student == "hal")
+    assert hal.problem.startswith("hal.zip refused:") and ".." in hal.problem
+    assert result.skipped == []
