@@ -62,6 +62,7 @@ class Outcome:
     result: dict | None = None  # None when skipped or on a grader fault
     skipped: bool = False
     fault: str | None = None
+    problem: str | None = None  # why the student's input could not be graded (then scored 0)
 
 
 @dataclass
@@ -170,7 +171,7 @@ class BatchGrader:
             return Outcome(item, fault=str(exc))
         except Exception as exc:  # a bug of ours: report it with the student, go on
             return Outcome(item, fault=f"{type(exc).__name__}: {exc}")
-        return Outcome(item, result=result)
+        return Outcome(item, result=result, problem=str(loaded) if isinstance(loaded, BadInput) else None)
 
     def run(self, items: list[Item], on_done: Callable[[Outcome], None]) -> list[Outcome]:
         self.prepare(items)
@@ -227,7 +228,7 @@ class ClassRun:
     @property
     def problems(self) -> list[str]:
         """Students whose input could not be graded (their rows score 0 and say why)."""
-        seen = {f"{o.item.student}: {o.item.problem}" for o in self.outcomes if o.item.problem}
+        seen = {f"{o.item.student}: {o.problem}" for o in self.outcomes if o.problem}
         return sorted(seen)
 
     @property

@@ -129,9 +129,11 @@ def discover(root: Path, assignments: list[str], workdir: Path) -> Discovery:
         folder = folder_for(student)
         if len(sources) > 1:
             names = " and ".join(source for source, _ in sources)
-            found.items.append(Item(student, "", root / sources[0][0], folder=folder, problem=(
-                f"two submissions for the student name '{student}': {names}; neither was "
-                "graded: keep one of them and grade again")))
+            problem = (f"two submissions for the student name '{student}': {names}; neither was "
+                       "graded: keep one of them and grade again")
+            submitted = sorted({i.assignment for _, items in sources for i in items if i.assignment})
+            found.items += [Item(student, name, root / sources[0][0], folder=folder, problem=problem)
+                            for name in submitted or [""]]
             continue
         for item in sources[0][1]:
             found.items.append(Item(item.student, item.assignment, item.path, folder, item.root, item.problem))

@@ -47,7 +47,7 @@ def gradebook_csv(results: dict[str, dict[str, dict]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", *columns, "total"])
-    for student in sorted(results):
+    for student in sorted(results, key=lambda folder: (student_name(folder, results[folder]), folder)):
         scores = [results[student].get(a, {}).get("score") for a in columns]
         total = sum(s for s in scores if s is not None)
         writer.writerow([csv_cell(student_name(student, results[student])),
