@@ -410,3 +410,43 @@ def test_escape_sequences_never_reach_the_terminal_or_the_files(hostile_class):
     assert "\\x1b]0;pwned\\x07" in (out / "printer" / f"{NAME}.md").read_text()
     assert "\\x1b]0;title\\x07eve" in hostile_class["rows"]
     assert "\\x1b]0;title\\x07eve" in result.stdout
+
+
+# --- Gradescope: /autograder/submission/ --------------------------------------------------------
+
+def gradescope_run(root: Path) -> tuple[subprocess.CompletedProcess, dict]:
+    result, seconds = dlgrade("gradescope", NAME, "--run", "--root", root, timeout=HANG * 3)
+    assert seconds < HANG * 3 and result.returncode == 0, result.stdout + result.stderr
+    return result, json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kind", ["absolute", "relative", "folder"])
+def test_gradescope_refuses_a_linked_solution(tmp_path, kind):
+    submitted = tmp_path / "autograder" / "submission"
+    submitted.mkdir(parents=True)
+    if kind == "absolute":
+        os.symlink(SOLUTION, submitted / f"{NAME}.py")
+    elif kind == "relative":
+        relative_link(submitted / f"{NAME}.py", SOLUTION)
+    else:  # a linked folder is not looked into
+        os.symlink(SOLUTION.parent, submitted / "work")
+    _, results = gradescope_run(tmp_path / "autograder")
+    assert results["score"] == 0 and all(t["score"] == 0 for t in results["tests"])
+    reason = "is a symbolic link" if kind != "folder" else "linked folders are not looked into"
+    assert reason in results["output"] and reason in results["tests"][0]["output"]
+
+
+def test_gradescope_refuses_a_fifo_without_hanging(tmp_path):
+    submitted = tmp_path / "autograder" / "submission"
+    submitted.mkdir(parents=True)
+    os.mkfifo(submitted / f"{NAME}.ipynb")
+    _, results = gradescope_run(tmp_path / "autograder")
+    assert results["score"] == 0 and "named pipe (FIFO)" in results["output"]
+
+
+def test_gradescope_results_show_escape_sequences_as_text(tmp_path):
+    write(tmp_path / "autograder" / "submission" / f"{NAME}.py", STUB.read_text() + HOSTILE_PRINTER)
+    _, results = gradescope_run(tmp_path / "autograder")
+    text = json.dumps(results, ensure_ascii=False)
+    assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
+    assert any("\\x1b]0;pwned\\x07" in t["output"] for t in results["tests"])

@@ -206,3 +206,36 @@ def test_grade_nbgrader_bad_usage_is_one_clear_line(tmp_path, args, words):
     result = run(sys.executable, "-m", "autograder", "grade", *args, cwd=ROOT)
     assert result.returncode == 2 and words in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_grade_nbgrader_refuses_links_fifos_and_deep_notebooks_per_student(generated, tmp_path):
+    """A linked notebook (the instructor's source, with solutions), a FIFO notebook, a FIFO
+    timestamp.txt and a notebook nested 200,000 deep: each is that student's 0 with the
+    reason; the honest student is graded, and nothing hangs."""
+    import time
+
+    course_dir = copy_course(generated, tmp_path)
+    submitted = course_dir / "submitted"
+    shutil.copytree(course_dir / "source" / NAME, submitted / "solution" / NAME)
+    os.mkfifo(submitted / "solution" / NAME / "timestamp.txt")
+    (submitted / "linker" / NAME).mkdir(parents=True)
+    os.symlink(os.path.relpath(course_dir / "source" / NAME / f"{NAME}.ipynb", submitted / "linker" / NAME),
+               submitted / "linker" / NAME / f"{NAME}.ipynb")
+    (submitted / "piper" / NAME).mkdir(parents=True)
+    os.mkfifo(submitted / "piper" / NAME / f"{NAME}.ipynb")
+    (submitted / "deep" / NAME).mkdir(parents=True)
+    (submitted / "deep" / NAME / f"{NAME}.ipynb").write_text('{"cells": ' + "[" * 200_000 + "]" * 200_000 + "}")
+
+    started = time.monotonic()
+    result = run(sys.executable, "-m", "autograder", "grade", "--nbgrader", course_dir, "--assignment", NAME,
+                 "--jobs", "2", cwd=ROOT)
+    assert time.monotonic() - started < 600
+    assert result.returncode == 0, result.stdout + result.stderr
+    max_score = course.get(NAME).rubric().max_score
+    assert export_scores(course_dir) == {"solution": (max_score, max_score), "linker": (0.0, max_score),
+                                         "piper": (0.0, max_score), "deep": (0.0, max_score)}
+    for student, reason in (("linker", "is a symbolic link"), ("piper", "named pipe (FIFO)"),
+                            ("deep", "not a valid notebook")):
+        feedback = json.loads((course_dir / "dlgrade" / student / f"{NAME}.json").read_text())
+        assert reason in feedback["output"]
+        assert reason in result.stderr
