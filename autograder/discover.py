@@ -30,6 +30,7 @@ SUFFIXES = (".py", ".ipynb")
 # What a run writes or reads back at the top of OUT: no student's folder may take these names.
 RESERVED = frozenset({"gradebook.csv", "summary.md"})
 MAX_NAME = 100
+_QUIET_HIDDEN = frozenset({".git", ".ipynb_checkpoints", ".DS_Store", ".Trash", ".cache"})
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,12 @@ def discover(root: Path, assignments: list[str], workdir: Path) -> Discovery:
     found = Discovery()
     per_student: dict[str, list[tuple[str, list[Item]]]] = {}
     for index, entry in enumerate(sorted(root.iterdir())):
-        if entry.name.startswith("."):
-            continue
         kind = _kind(entry)
+        if entry.name.startswith("."):
+            if (kind == "dir" or entry.suffix == ".zip") and entry.name not in _QUIET_HIDDEN:
+                found.skipped.append(f"{entry.name}: a hidden name (leading dot), not graded: "
+                                     "rename it without the dot")
+            continue
         if kind == "dir" or entry.suffix != ".zip":
             student, source = entry.name, entry.name + ("/" if kind == "dir" else "")
         else:

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import course, submission as submission_mod
 from .compare import diagnose, judge_case
 from .errors import BadInput
+from .plots import budget_for, draw_figure  # noqa: F401 (draw_figure: its home was here)
 from .reference import Reference, for_assignment
 from .rubric import Check, Rubric
 from .sandbox.client import Sandbox
@@ -61,6 +62,7 @@ def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, referenc
                      sandbox: Sandbox, *, hidden: bool = False, figures: Path | None = None) -> dict:
     started = time.perf_counter()
     checks = rubric.select(hidden)
+    figures = budget_for(figures)  # at most a few bounded plots per submission
     run = SubmissionRun(sandbox, loaded.cells, rubric.functions, str(loaded.path))
     try:
         load_report = run.load()
@@ -119,7 +121,7 @@ def grade_check(check: Check, run: SubmissionRun, reference: Reference, rubric: 
 
 def evaluate(check: Check, cases: list, expected: list, outcome: dict,
              reference: Reference, load_report: dict, rubric: Rubric,
-             figures: Path | None = None) -> str | None:
+             figures=None) -> str | None:
     """None if the check passes, else the feedback text (and, with ``figures``, a plot)."""
     if "died" in outcome:
         return f"Your code did not complete this check: {outcome['died']}."
@@ -130,8 +132,8 @@ def evaluate(check: Check, cases: list, expected: list, outcome: dict,
         lines = failure_lines(check, call, want, result, reference, load_report, rubric)
         if lines:
             if figures is not None and check.figure is not None and result.get("ok"):
-                lines.append(draw_figure(check, want, result.get("value"), call,
-                                         Path(figures) / f"{rubric.assignment}-{check.number}.png"))
+                lines.append(figures.draw(check, want, result.get("value"), call,
+                                          f"{rubric.assignment}-{check.number}.png"))
             return _feedback(where, lines, result, output)
     if len(results) < len(cases):
         return "Your code did not return a result for every case."
@@ -171,19 +173,6 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
         return []
     hint = diagnose(check, call, got, reference.module) or check.hint
     return [mismatch] + ([f"Hint: {hint}"] if hint else [])
-
-
-def draw_figure(check: Check, want, got, call, path: Path) -> str:
-    """Save the check's plot of a failed case at ``path`` (atomically); the feedback line."""
-    partial = path.with_name(f".{path.name}.partial.png")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        check.figure(want, got, call, partial)
-        partial.replace(path)
-    except Exception as exc:  # a plot is a courtesy: never fails the grading
-        partial.unlink(missing_ok=True)
-        return f"(No plot: {type(exc).__name__}: {exc})"
-    return f"Plot of your result against the reference's: {path}"
 
 
 def _largest_input(call) -> str:

@@ -450,3 +450,13 @@ def test_gradescope_results_show_escape_sequences_as_text(tmp_path):
     text = json.dumps(results, ensure_ascii=False)
     assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
     assert any("\\x1b]0;pwned\\x07" in t["output"] for t in results["tests"])
+
+
+def test_hidden_student_folders_are_reported_not_silently_dropped(tmp_path):
+    root = tmp_path / "class"
+    write(root / ".sneaky" / f"{NAME}.py")
+    write(root / ".git" / "config")
+    write(root / "ok" / f"{NAME}.py")
+    found = discover.discover(root, NAMES, tmp_path / "work")
+    assert [i.student for i in found.items] == ["ok"]
+    assert found.skipped == [".sneaky: a hidden name (leading dot), not graded: rename it without the dot"]

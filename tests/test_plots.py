@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -100,3 +101,59 @@ def test_batch_grading_saves_the_plot_next_to_the_feedback(tmp_path):
     assert sorted(p.name for p in folder.glob("*.png")) == ["optimizers-6.1.png"]  # 6.2 is hidden
     assert (folder / "optimizers-6.1.png").read_bytes()[:8] == PNG
     assert str(folder / "optimizers-6.1.png") in (folder / "optimizers.md").read_text()
+
+
+# --- bounds: a submission cannot make the parent draw for minutes ----------------------------------
+
+def test_a_long_path_is_thinned_before_it_is_drawn(tmp_path):
+    from autograder import plots
+
+    seen = []
+
+    def recording(expected, got, call, path):
+        seen.append((expected.shape, got.shape, got[0].tolist(), got[-1].tolist()))
+        plot_paths(expected, got, call, path)
+
+    long_path = np.linspace([-7.0, 2.0], [0.0, 0.0], 900_000)
+    check = Check("6.1", "minimize_2d: x", "minimize_2d", 1.0, lambda rng: [], seed=0, figure=recording)
+    started = time.monotonic()
+    line = plots.draw_figure(check, lecture_path(), long_path, Call((), {}), tmp_path / "p.png")
+    assert time.monotonic() - started < 120 and line.startswith("Plot of")
+    assert seen == [((31, 2), (plots.MAX_POINTS, 2), [-7.0, 2.0], [0.0, 0.0])]
+    assert (tmp_path / "p.png").read_bytes()[:8] == PNG
+
+
+def test_a_submission_gets_a_bounded_number_and_time_of_plots(tmp_path, monkeypatch):
+    from autograder import plots
+
+    check = Check("6.1", "minimize_2d: x", "minimize_2d", 1.0, lambda rng: [], seed=0, figure=plot_paths)
+    budget = plots.FigureBudget(tmp_path / "a")
+    wrong = lecture_path() * np.array([1.0, -1.0])
+    lines = [budget.draw(check, lecture_path(), wrong, Call((), {}), f"p{i}.png") for i in range(6)]
+    assert sum(line.startswith("Plot of") for line in lines) == plots.MAX_FIGURES
+    assert lines[-1] == f"(No plot: this submission already has {plots.MAX_FIGURES} plots.)"
+    assert len(list((tmp_path / "a").glob("*.png"))) == plots.MAX_FIGURES
+    monkeypatch.setattr(plots, "MAX_SECONDS", 0.0)  # the time budget: spent by the first plot
+    budget = plots.FigureBudget(tmp_path / "b")
+    lines = [budget.draw(check, lecture_path(), wrong, Call((), {}), f"p{i}.png") for i in range(3)]
+    assert lines[0].startswith("Plot of") and lines[1].startswith("(No plot: this submission's plots took")
+    assert len(list((tmp_path / "b").glob("*.png"))) == 1
+
+
+@pytest.mark.skipif(not course.get("optimizers").available, reason="optimizers not released")
+def test_check_with_a_900000_point_path_plots_quickly(tmp_path):
+    stub = course.get("optimizers").stub_path.read_text()
+    path = tmp_path / "optimizers.py"
+    path.write_text(stub + "\n\ndef minimize_2d(optimizer, start=(-7.0, 2.0), steps=30):\n"
+                    "    import numpy as np\n    return np.linspace(start, (0.0, 0.0), 900_000)\n")
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "autograder", "check", "optimizers", str(path), "--json", "--hidden",
+         "--plots", str(tmp_path / "plots")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    assert result.returncode == 0, result.stderr
+    assert time.monotonic() - started < 300
+    drawn = sorted(p.name for p in (tmp_path / "plots").iterdir())
+    assert drawn == ["optimizers-6.1.png", "optimizers-6.2.png"]
+    tests = {t["number"]: t for t in json.loads(result.stdout)["tests"]}
+    assert "Plot of your result" in tests["6.1"]["output"] and tests["6.1"]["status"] == "failed"
