@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__, course, grading, report, submission
+from . import __version__, course, gradebook, grading, report, submission
 from .discover import Item
 from .errors import BadInput, GraderFault
 from .reference import Reference
@@ -206,10 +206,10 @@ def unreadable_result(rubric, hidden: bool, reason: str) -> dict:
     return {
         "assignment": rubric.assignment, "score": 0.0,
         "max_score": round(sum(c.points for c in checks), 6), "execution_time": 0.0,
-        "output": f"Your file could not be graded: {reason}",
+        "output": f"{gradebook.UNGRADABLE}{reason}",
         "tests": [{"name": c.name, "number": c.number, "score": 0.0, "max_score": c.points,
                    "status": "failed", "visibility": c.visibility,
-                   "output": f"Your file could not be graded: {reason}"} for c in checks],
+                   "output": f"{gradebook.UNGRADABLE}{reason}"} for c in checks],
     }
 
 
@@ -231,17 +231,12 @@ class ClassRun:
         seen = {f"{o.item.student}: {o.problem}" for o in self.outcomes if o.problem}
         return sorted(seen)
 
-    @property
-    def renamed(self) -> list[str]:
-        seen = {f"'{o.item.student}' -> {o.item.out_folder}/" for o in self.outcomes
-                if o.item.out_folder != o.item.student}
-        return sorted(seen)
 
 
 def grade_class(submissions: Path, out: Path, *, assignments: list[str], jobs: int, hidden: bool,
                 force: bool, on_start: Callable[[int], None], on_done: Callable[[Outcome], None]) -> ClassRun:
     """Discover, grade, and write the gradebook and summary (also after Ctrl-C)."""
-    from . import discover, gradebook
+    from . import discover
 
     out.mkdir(parents=True, exist_ok=True)
     run = ClassRun()
@@ -265,6 +260,5 @@ def grade_class(submissions: Path, out: Path, *, assignments: list[str], jobs: i
             results = gradebook.collect(out)
             write_atomic(out / "gradebook.csv", gradebook.gradebook_csv(results))
             write_atomic(out / "summary.md",
-                         gradebook.summary_markdown(results, run.skipped_inputs, run.faults,
-                                                    problems=run.problems, renamed=run.renamed))
+                         gradebook.summary_markdown(results, run.skipped_inputs, run.faults))
     return run

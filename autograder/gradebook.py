@@ -55,10 +55,21 @@ def gradebook_csv(results: dict[str, dict[str, dict]]) -> str:
     return buffer.getvalue()
 
 
-def summary_markdown(results: dict[str, dict[str, dict]], skipped: list[str], faults: list[str],
-                     problems: list[str] = (), renamed: list[str] = ()) -> str:
+UNGRADABLE = "Your file could not be graded: "
+
+
+def summary_markdown(results: dict[str, dict[str, dict]], skipped: list[str], faults: list[str]) -> str:
     """The class summary; every student-controlled string in it is made visible."""
-    return visible(_summary(results, skipped, faults, list(problems), list(renamed)))
+    problems, renamed = set(), set()
+    for folder, per_student in results.items():
+        name = student_name(folder, per_student)
+        if name != folder:
+            renamed.add(f"'{name}' -> {folder}/")
+        for assignment, result in per_student.items():
+            for line in str(result.get("output", "")).splitlines():
+                if line.startswith(UNGRADABLE):
+                    problems.add(f"{name} ({assignment}): {line[len(UNGRADABLE):]}")
+    return visible(_summary(results, skipped, faults, sorted(problems), sorted(renamed)))
 
 
 def _summary(results, skipped, faults, problems, renamed) -> str:

@@ -460,3 +460,15 @@ def test_hidden_student_folders_are_reported_not_silently_dropped(tmp_path):
     found = discover.discover(root, NAMES, tmp_path / "work")
     assert [i.student for i in found.items] == ["ok"]
     assert found.skipped == [".sneaky: a hidden name (leading dot), not graded: rename it without the dot"]
+
+
+def test_a_rerun_keeps_every_row_and_reason_and_grades_nothing_again(hostile_class):
+    out = hostile_class["out"]
+    before = (out / "gradebook.csv").read_text()
+    result, _ = dlgrade("grade", out.parent / "class", "--out", out, "--jobs", "2", timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert "graded 0, unchanged since the last run 16" in result.stdout
+    assert (out / "gradebook.csv").read_text() == before
+    summary = (out / "summary.md").read_text()
+    assert "fifo (conv_padding): conv_padding.py is a named pipe (FIFO)" in summary
+    assert f"'gradebook.csv' -> {discover.folder_for('gradebook.csv')}/" in summary
