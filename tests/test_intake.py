@@ -472,3 +472,14 @@ def test_a_rerun_keeps_every_row_and_reason_and_grades_nothing_again(hostile_cla
     summary = (out / "summary.md").read_text()
     assert "fifo (conv_padding): conv_padding.py is a named pipe (FIFO)" in summary
     assert f"'gradebook.csv' -> {discover.folder_for('gradebook.csv')}/" in summary
+
+
+def test_nbgrader_gets_the_students_own_id_from_a_renamed_folder(tmp_path):
+    from autograder import nbgrader_gradebook
+
+    result = {"assignment": NAME, "score": 0.0, "max_score": 1.0,
+              "tests": [{"number": "1.1", "score": 0.0}], "extra_data": {"student": "-odd id"}}
+    folder = tmp_path / discover.folder_for("-odd id")
+    write(folder / f"{NAME}.json", json.dumps(result))
+    write(tmp_path / "gradebook.csv" / f"{NAME}.json", "not json")  # ignored, no crash
+    assert list(nbgrader_gradebook.results_for(tmp_path, NAME)) == ["-odd id"]
