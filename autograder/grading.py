@@ -23,8 +23,9 @@ MAX_FEEDBACK = 6000
 
 
 def private_paths(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """What student code may never read: solutions, rubrics, plus ``extra`` (batch dirs)."""
-    return (str(course.SOLUTIONS_DIR), str(course.RUBRICS_DIR)) + tuple(str(p) for p in extra)
+    """What student code may never read: the folders of the private score files (solutions,
+    rubrics: ``course.private_roots``), plus ``extra`` (batch dirs)."""
+    return tuple(str(p) for p in course.private_roots()) + tuple(str(p) for p in extra)
 
 
 def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = (), tensorflow: bool = False) -> Sandbox:
