@@ -17,6 +17,10 @@ be computed for some input (e.g. "forgot the padding" when the kernel does not f
 unpadded input) raises there; the engine then treats it as not applying to that input.
 Where two mistakes give the same output on an input, the first listed wins, so each check
 lists its most likely mistakes first and starts with cases that tell them apart.
+
+Which student functions each check calls: every check calls only the function it grades
+(scenario ``call``); what that function calls of the student's own code (conv2d calling their
+zero_pad or conv_output_size, say) is the student's design, not a chain of the grader's.
 """
 from __future__ import annotations
 

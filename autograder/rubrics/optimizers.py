@@ -26,6 +26,10 @@ Layout, one group per class (1 SGD, 2 Momentum, 3 AdaGrad, 4 RMSProp, 5 Adam), t
 ``minimize_2d`` is graded with Keras' own optimizers (built by the grader), so that its checks
 depend on the student's loop alone. Tolerances follow Keras' optimizer tests: 1e-4 for one
 step, 5e-4 for trajectories (relative to the largest value).
+
+Which student classes/functions each check calls: checks 1.x–5.x call only the class they
+grade, driven by the grader's own loop (``optimizer.apply``) or by ``model.fit``; 6.x call only
+``minimize_2d``, with Keras' own optimizers built by the grader.
 """
 from __future__ import annotations
 

@@ -16,6 +16,10 @@ what each returns) on the student's class in the sandbox and on the reference cl
 - EarlyStopping is driven with scripted losses; its mistakes are reproduced by ``simulate``,
   a pure-Python model of the rule. The sequences of the weight checks are chosen so that
   stopping an epoch early or late does not change the best epoch (each mistake loses its check).
+
+Which student classes each check calls: each check builds only the class it grades, next to
+Keras' own layers, losses and optimizers (``model.fit``, a ``Dense`` layer with the student's
+regularizer, a callback driven epoch by epoch by the grader).
 """
 from __future__ import annotations
 
