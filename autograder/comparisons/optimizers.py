@@ -108,6 +108,12 @@ def compare_fit(expected, got, call) -> str | None:
     if loss_g.shape != loss_e.shape:
         return f"expected {loss_e.size} epoch losses, got {loss_g.size}"
     fmt = lambda a: "[" + ", ".join(f"{v:.5f}" for v in a) + "]"  # noqa: E731
+    weights_g = [np.asarray(w, dtype=np.float64) for w in got["weights"]]
+    if not np.all(np.isfinite(loss_g)) or not all(np.all(np.isfinite(w)) for w in weights_g):
+        return (f"training produced NaN or inf (loss per epoch {fmt(loss_g)}; the reference's is "
+                f"{fmt(loss_e)}). In model.fit some gradients are exactly 0 (the digits' blank "
+                "pixels) and epsilon is tiny here: an update 0 / 0 (no epsilon in the denominator, "
+                "or a division by sqrt(h) alone) gives NaN, which then spreads through the network")
     if not np.all(np.abs(loss_g - loss_e) <= 1e-3 * np.abs(loss_e) + 1e-4):
         return f"the training loss per epoch is {fmt(loss_g)}, the reference's is {fmt(loss_e)}"
     names = ("hidden kernel", "hidden bias", "output kernel", "output bias")
