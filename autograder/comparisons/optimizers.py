@@ -10,6 +10,16 @@ from ..rubric import Call
 TRAJECTORY_TOL = 5e-4
 
 
+def _close_path(expected: np.ndarray, got: np.ndarray) -> bool:
+    """Whether ``got`` is ``expected`` within the trajectory tolerance (shapes already equal)."""
+    if got.dtype.kind not in "fiu":
+        return False
+    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(np.abs(got.astype(np.float64) - expected)
+                           <= TRAJECTORY_TOL * scale + TRAJECTORY_TOL * np.abs(expected)))
+
+
 def compare_path(expected, got, call) -> str | None:
     """A path (steps + 1, 2): says where the student's path leaves the reference's."""
     if not isinstance(got, np.ndarray):
@@ -17,7 +27,12 @@ def compare_path(expected, got, call) -> str | None:
     if got.shape != expected.shape:
         hint = ""
         if got.shape == (expected.shape[0] - 1, 2):
-            hint = " (one row short: the path starts with the starting point itself)"
+            if _close_path(expected[1:], got):
+                hint = " (one row short: your path lacks the starting point; it starts with the start itself)"
+            elif _close_path(expected[:-1], got):
+                hint = " (one row short: your path lacks the point after the last step)"
+            else:
+                hint = " (one row short: steps + 1 points, the start and one after each step)"
         elif got.ndim == 2 and got.shape[::-1] == expected.shape:
             hint = " (transposed: one row per point)"
         return f"expected a path of shape {expected.shape}, got shape {got.shape}{hint}"

@@ -327,3 +327,18 @@ def test_fixture_failures_name_the_mistake(name):
             if failing and diagnose_all(check, failing, REF) is None:
                 undiagnosed.append(number)
     assert undiagnosed == sorted(UNDIAGNOSED.get(name, ()))
+
+
+def test_a_short_path_is_told_by_which_end_it_lacks():
+    """compare_path names the missing point only where it is that one: a path without its start
+    and a path without its last point are both one row short."""
+    from autograder.comparisons.optimizers import compare_path
+
+    for name, says in (("minimize_2d_without_start.py", "lacks the starting point"),
+                       ("minimize_2d_without_last_point.py", "lacks the point after the last step")):
+        module = load_module(FIXTURES / name, f"optimizers_fixture_path_{name[:-3]}")
+        check = CHECKS["6.1"]
+        for call, want in zip(cases("6.1"), expected("6.1")):
+            message = compare_path(want, run(module, check, call), call)
+            assert says in message, message
+            assert "starting point" not in message or name.endswith("without_start.py"), message
