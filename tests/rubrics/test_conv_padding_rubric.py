@@ -283,4 +283,7 @@ def test_fixture_feedback_names_its_mistake(name):
 
 def test_every_mistake_fixture_has_a_named_mistake():
     mistakes = {n for n, failing in EXPECTED.items() if failing}
-    assert mistakes - set(FIXTURE_MISTAKE) - FORBIDDEN_ONLY == {"memorised_lecture_answer.py"}
+    # (same_padding_not_supported.py raises its own NotImplementedError: no value to diagnose;
+    # tests/rubrics/test_feedback.py checks that its message is shown.)
+    assert mistakes - set(FIXTURE_MISTAKE) - FORBIDDEN_ONLY == {"memorised_lecture_answer.py",
+                                                               "same_padding_not_supported.py"}
