@@ -24,18 +24,14 @@ from .errors import BadInput, GraderFault
 from .reference import Reference
 from .sandbox.client import Sandbox
 
-SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
-
-
 def rubric_version(name: str, hidden: bool) -> str:
-    """Changes whenever anything that decides this assignment's scores changes."""
+    """Changes whenever anything that decides this assignment's scores changes: every file of
+    ``course.Assignment.score_files`` (rubric, solution, scenarios, comparisons, engine)."""
     digest = hashlib.sha256(f"{__version__}|hidden={hidden}".encode())
-    assignment = course.get(name)
-    for path in (course.RUBRICS_DIR / f"{name}.py", assignment.solution_path,
-                 SCENARIOS_DIR / f"{name}.py", SCENARIOS_DIR / "__init__.py",
-                 Path(grading.__file__), Path(grading.__file__).with_name("compare.py")):
-        if path.exists():
-            digest.update(path.read_bytes())
+    for path in course.get(name).score_files():
+        digest.update(str(path.relative_to(course.ROOT)).encode() + b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"<absent>")
+        digest.update(b"\0")
     return digest.hexdigest()[:16]
 
 

@@ -24,8 +24,11 @@ from pathlib import Path
 from . import course, fixtures, release
 from .errors import BadInput
 
-# Never shipped: the rubric modules (hidden checks, mistake models) and stale build output.
-PRIVATE = ("rubrics", "public", "__pycache__", "*.pyc")
+# Never shipped: the folders of the private score files inside the package (the rubric
+# modules: hidden checks, mistake models; declared in course.Assignment.private_score_files),
+# fixtures from an earlier bundle, and stale build output.
+PRIVATE = tuple(root.name for root in course.private_roots() if root.parent == course.PACKAGE_DIR) + (
+    "public", "__pycache__", "*.pyc")
 DISTRIBUTION = "dlcourse-student"
 
 

@@ -142,16 +142,27 @@ def judge_case(check: Check, call: Call, expected, got) -> str | None:
 
 
 def diagnose(check: Check, call: Call, got, reference_module) -> str | None:
-    """The hint of the first known mistake whose output matches ``got``, if any."""
+    """The hint of the first known mistake whose output matches ``got`` on this one case."""
+    return diagnose_all(check, [(call, got)], reference_module)
+
+
+def reproduces(diagnosis, check: Check, call: Call, got, reference_module) -> bool:
+    """Whether ``diagnosis``'s mistaken output for ``call`` matches ``got`` (the check's
+    tolerances); False where the mistake model does not apply to these inputs."""
+    try:
+        mistaken = to_plain(diagnosis.mistaken(reference_module, call))
+    except Exception:  # a mistake model that does not apply to these inputs
+        return False
+    return compare_values(mistaken, got, rtol=check.rtol, atol=check.atol, exact=check.exact) is None
+
+
+def diagnose_all(check: Check, failing: list, reference_module) -> str | None:
+    """The hint of the first known mistake that reproduces the student's output on EVERY
+    failing case ``(call, got)`` of the check, else None (the generic hint is shown). A
+    mistake that explains one case but not another is not the student's mistake."""
+    if not failing:
+        return None
     for diagnosis in check.diagnoses:
-        try:
-            mistaken = diagnosis.mistaken(reference_module, call)
-        except Exception:  # a mistake model that does not apply to these inputs
-            continue
-        try:
-            mistaken = to_plain(mistaken)
-        except Exception:
-            continue
-        if compare_values(mistaken, got, rtol=check.rtol, atol=check.atol, exact=check.exact) is None:
+        if all(reproduces(diagnosis, check, call, got, reference_module) for call, got in failing):
             return diagnosis.hint
     return None

@@ -21,6 +21,13 @@ ASSIGNMENTS_DIR = ROOT / "assignments"
 RUBRICS_DIR = PACKAGE_DIR / "rubrics"
 PUBLIC_DIR = PACKAGE_DIR / "public"  # the public fixtures; only in a student bundle
 NBGRADER_DIR = ROOT / "nbgrader"  # nbgrader course files written by `dlgrade release`
+SCENARIOS_DIR = PACKAGE_DIR / "scenarios"
+COMPARISONS_DIR = PACKAGE_DIR / "comparisons"
+
+# The engine modules that turn returned values into scores, for every assignment.
+ENGINE_FILES = tuple(PACKAGE_DIR / name for name in (
+    "__init__.py", "grading.py", "compare.py", "rubric.py", "reference.py", "fixtures.py",
+    "scenarios/__init__.py", "comparisons/__init__.py", "sandbox/calls.py"))
 
 HIDDEN_IN_BUNDLE = ("hidden checks are not available in a student bundle: your instructor "
                     "runs them when grading")
@@ -53,6 +60,17 @@ class Assignment:
         """The nbgrader source notebook (solutions and test cells) that `dlgrade release` writes."""
         return NBGRADER_DIR / "source" / self.name / f"{self.name}.ipynb"
 
+    def score_files(self) -> tuple[Path, ...]:
+        """Every file that decides this assignment's scores, declared once: batch grading's
+        regrade key (``batch.rubric_version``) hashes them all; the private ones
+        (``private_score_files``) are what the sandbox hides and a student bundle leaves out."""
+        return self.private_score_files() + (
+            SCENARIOS_DIR / f"{self.name}.py", COMPARISONS_DIR / f"{self.name}.py") + ENGINE_FILES
+
+    def private_score_files(self) -> tuple[Path, ...]:
+        """The score-deciding files students never see: the rubric and the solution."""
+        return (RUBRICS_DIR / f"{self.name}.py", self.solution_path)
+
     @property
     def available(self) -> bool:
         """Whether the assignment has its solution and rubric yet (in a bundle: its fixtures)."""
@@ -82,6 +100,13 @@ class Assignment:
             return public.hidden_checks, public.hidden_points
         hidden = [c for c in self.rubric().checks if c.hidden]
         return len(hidden), float(sum(c.points for c in hidden))
+
+
+def private_roots() -> tuple[Path, ...]:
+    """The folders that hold private score files (``Assignment.private_score_files``): the
+    sandbox forbids them whole (compiled caches included), a student bundle omits them."""
+    roots = {path.parent for assignment in ASSIGNMENTS for path in assignment.private_score_files()}
+    return tuple(sorted(roots))
 
 
 def _assignments_dir() -> Path:

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import course, submission as submission_mod
-from .compare import diagnose, judge_case
+from .compare import diagnose_all, judge_case
 from .errors import BadInput
 from .plots import budget_for, draw_figure  # noqa: F401 (draw_figure: its home was here)
 from .reference import Reference, for_assignment
@@ -24,8 +24,9 @@ MAX_FEEDBACK = 6000
 
 
 def private_paths(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """What student code may never read: solutions, rubrics, plus ``extra`` (batch dirs)."""
-    return (str(course.SOLUTIONS_DIR), str(course.RUBRICS_DIR)) + tuple(str(p) for p in extra)
+    """What student code may never read: the folders of the private score files (solutions,
+    rubrics: ``course.private_roots``), plus ``extra`` (batch dirs)."""
+    return tuple(str(p) for p in course.private_roots()) + tuple(str(p) for p in extra)
 
 
 def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = (), tensorflow: bool = False) -> Sandbox:
@@ -127,14 +128,23 @@ def evaluate(check: Check, cases: list, expected: list, outcome: dict,
         return f"Your code did not complete this check: {outcome['died']}."
     results = outcome["results"]
     output = outcome.get("output", "")
+    failed, mismatched = [], []
     for index, (call, want, result) in enumerate(zip(cases, expected, results)):
-        where = f"case {index + 1} of {len(cases)}: {check.describe_case(call)}"
         lines = failure_lines(check, call, want, result, reference, load_report, rubric)
         if lines:
-            if figures is not None and check.figure is not None and result.get("ok"):
-                lines.append(figures.draw(check, want, result.get("value"), call,
-                                          f"{rubric.assignment}-{check.number}.png"))
-            return _feedback(where, lines, result, output)
+            failed.append((index, call, want, result, lines))
+            if result.get("ok") and not result.get("forbidden"):
+                mismatched.append((call, result.get("value")))
+    if failed:
+        index, call, want, result, lines = failed[0]
+        if len(mismatched) == len(failed):  # wrong values only: a diagnosis may explain them
+            hint = diagnose_all(check, mismatched, reference.module) or check.hint
+            lines = lines + ([f"Hint: {hint}"] if hint else [])
+        if figures is not None and check.figure is not None and result.get("ok"):
+            lines.append(figures.draw(check, want, result.get("value"), call,
+                                      f"{rubric.assignment}-{check.number}.png"))
+        where = f"case {index + 1} of {len(cases)}: {check.describe_case(call)}"
+        return _feedback(where, lines, result, output)
     if len(results) < len(cases):
         return "Your code did not return a result for every case."
     return None
@@ -142,6 +152,8 @@ def evaluate(check: Check, cases: list, expected: list, outcome: dict,
 
 def failure_lines(check: Check, call, want, result: dict, reference: Reference,
                   load_report: dict, rubric: Rubric) -> list[str]:
+    """What is wrong with one case, or []; a wrong value comes without its hint (``evaluate``
+    adds the diagnosis that explains every failing case, or the check's generic hint)."""
     if result.get("forbidden"):
         used = ", ".join(result["forbidden"])
         return [f"Used {used}, which this exercise forbids: {rubric.forbidden_hint} "
@@ -149,13 +161,16 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
     if not result.get("ok"):
         error = result.get("error") or {}
         kind, message = error.get("kind"), error.get("message", "")
-        if kind == "not_implemented":
-            return [f"{error.get('where') or check.function} is not implemented yet."]
+        if kind == "not_implemented" and is_stub_message(message):
+            return [f"{check.function} is not implemented yet."]
         if kind == "missing":
             cell_error = _first_cell_error(load_report)
             extra = f" (note: {cell_error}, which may be why)" if cell_error else ""
             return [f"{message}{extra}."]
-        lines = [f"Your code raised {message}" if kind == "exception" else f"{check.function} {message}"]
+        if kind == "not_implemented":  # the student's own NotImplementedError("...")
+            message = f"NotImplementedError: {message}"
+        lines = [f"Your code raised {message}" if kind in ("exception", "not_implemented")
+                 else f"{check.function} {message}"]
         if error.get("traceback"):
             lines.append(error["traceback"])
         if check.hint:
@@ -167,12 +182,17 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
         return [f"NumPy warned while your code ran ({warning}) on inputs as large as "
                 f"{_largest_input(call)}: an intermediate value overflowed or was divided by "
                 "zero, even if the final result looks right.", f"Hint: {hint}"]
-    got = result.get("value")
-    mismatch = judge_case(check, call, want, got)
-    if mismatch is None:
-        return []
-    hint = diagnose(check, call, got, reference.module) or check.hint
-    return [mismatch] + ([f"Hint: {hint}"] if hint else [])
+    mismatch = judge_case(check, call, want, result.get("value"))
+    return [] if mismatch is None else [mismatch]
+
+
+# What the released stub raises (release.STUB_LINES), or a bare NotImplementedError.
+STUB_MESSAGES = ("", "not implemented yet")
+
+
+def is_stub_message(message) -> bool:
+    """Whether a NotImplementedError's message is the untouched stub's, not the student's own."""
+    return str(message or "").strip().strip("'\"").strip().lower() in STUB_MESSAGES
 
 
 def _largest_input(call) -> str:

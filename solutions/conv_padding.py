@@ -71,9 +71,6 @@ def zero_pad(x, pad):
     - x_pad: Array of shape (N, top + H + bottom, left + W + right, C), with the same dtype
       as x, whose [:, top:top + H, left:left + W, :] block equals x and which is zero
       elsewhere. The batch and channel axes are not padded.
-
-    Raises:
-    - ValueError: if x is not 4-D, or an amount of padding is negative or malformed.
     """
     ### BEGIN SOLUTION
     x = np.asarray(x)
@@ -123,10 +120,6 @@ def conv_output_size(n, k, stride=1, pad=0):
 
     Returns:
     - n_out: The int floor((n + 2 * pad - k) / stride) + 1.
-
-    Raises:
-    - ValueError: if an argument is out of range or the kernel does not fit into the
-      padded input (k > n + 2 * pad).
     """
     ### BEGIN SOLUTION
     if n < 1 or k < 1 or stride < 1 or pad < 0:
@@ -229,11 +222,6 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
                           x_pad[n, i * s_h + a, j * s_w + b, c] * kernel[a, b, c, o]
       where x_pad is x after zero padding and H_out = floor((H_pad - kh) / s_h) + 1
       (likewise W_out).
-
-    Raises:
-    - ValueError: for a bad shape, channel mismatch (x's C_in differs from kernel's),
-      bias of the wrong shape, bad stride, unknown padding string, negative padding,
-      or a kernel larger than the padded input.
     """
     ### BEGIN SOLUTION
     def as_stride_pair(value):
@@ -326,9 +314,6 @@ def conv1d(x, kernel, bias=None, stride=1, padding="valid"):
     Returns:
     - out: Floating array of shape (N, L_out, C_out) with
         out[n, i, o] = bias[o] + sum over a, c of x_pad[n, i * stride + a, c] * kernel[a, c, o]
-
-    Raises:
-    - ValueError: as conv2d (bad shapes, channel mismatch, bad stride or padding).
     """
     ### BEGIN SOLUTION
     x = np.asarray(x)

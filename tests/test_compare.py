@@ -89,3 +89,62 @@ def test_diagnosis_picks_the_matching_mistake():
 def test_cases_are_reproducible_from_the_seed(seed):
     check = Check("1.1", "f: x", "f", 1.0, lambda rng: [Call((rng.standard_normal(4),))], seed=seed)
     np.testing.assert_array_equal(check.make_cases()[0].args[0], check.make_cases()[0].args[0])
+
+
+def _two_case_check():
+    """f(x) = x on two inputs; the 'doubled' mistake model only holds where x is positive."""
+    return Check("1.1", "f: x", "f", 1.0,
+                 lambda rng: [Call((np.arange(1.0, 4.0),)), Call((-np.arange(1.0, 4.0),))], seed=0,
+                 hint="return x itself",
+                 diagnoses=(Diagnosis("you doubled it", lambda ref, call: call.args[0] * 2),
+                            Diagnosis("you took the absolute value", lambda ref, call: np.abs(call.args[0]))))
+
+
+def _outcome(values):
+    return {"results": [{"ok": True, "value": v, "warnings": []} for v in values], "output": ""}
+
+
+class _Reference:
+    module = None
+
+
+def test_a_diagnosis_is_shown_only_when_it_explains_every_failing_case():
+    from autograder.grading import evaluate
+    from autograder.rubric import Rubric
+
+    check = _two_case_check()
+    rubric = Rubric("demo", (check,))
+    cases = check.make_cases()
+    expected = [c.args[0] for c in cases]
+    # doubles every x: the 'doubled' model reproduces both failing cases
+    doubled = evaluate(check, cases, expected, _outcome([c.args[0] * 2 for c in cases]), _Reference, {}, rubric)
+    assert "Hint: you doubled it" in doubled
+    # doubles positive x and triples negative x: 'doubled' explains case 1 only -> generic hint
+    mixed = evaluate(check, cases, expected, _outcome([cases[0].args[0] * 2, cases[1].args[0] * 3]),
+                     _Reference, {}, rubric)
+    assert "case 1 of 2" in mixed and "you doubled it" not in mixed and "Hint: return x itself" in mixed
+    # right on case 1, abs on case 2: the only failing case is explained -> that diagnosis
+    absolute = evaluate(check, cases, expected, _outcome([cases[0].args[0], np.abs(cases[1].args[0])]),
+                        _Reference, {}, rubric)
+    assert "case 2 of 2" in absolute and "Hint: you took the absolute value" in absolute
+
+
+def test_not_implemented_stub_versus_the_students_own_message():
+    from autograder.grading import evaluate
+    from autograder.rubric import Rubric
+
+    check = _two_case_check()
+    rubric = Rubric("demo", (check,))
+    cases = check.make_cases()
+    expected = [c.args[0] for c in cases]
+
+    def raised(message, where="_helper"):
+        error = {"kind": "not_implemented", "message": message, "where": where}
+        return {"results": [{"ok": False, "error": error}] * 2, "output": ""}
+
+    for stub in ("not implemented yet", ""):
+        text = evaluate(check, cases, expected, raised(stub), _Reference, {}, rubric)
+        assert "f is not implemented yet" in text and "_helper" not in text
+    own = evaluate(check, cases, expected, raised("padding='same' is not supported"), _Reference, {}, rubric)
+    assert "NotImplementedError: padding='same' is not supported" in own
+    assert "not implemented yet" not in own

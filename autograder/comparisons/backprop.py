@@ -54,3 +54,38 @@ def compare_training(expected, got, call: Call) -> str | None:
                 f"(it went from {got[0]:.4g} to {got[-1]:.4g}, the reference from "
                 f"{expected[0]:.4g} to {expected[-1]:.4g})")
     return None
+
+
+def compare_finite_loss_and_grads(expected, got, call: Call) -> str | None:
+    """Large weights: the loss must be the reference's and every gradient entry finite. The
+    gradients' values are graded by the other mlp_loss_and_grads checks, not again here."""
+    from ..compare import compare_values
+
+    loss_e, grads_e = expected
+    if not isinstance(got, tuple) or len(got) != 2 or not isinstance(got[1], dict):
+        return "expected (loss, grads)"
+    message = compare_values(loss_e, got[0], where="the loss")
+    if message:
+        return message
+    for key, value in grads_e.items():
+        g = np.asarray(got[1].get(key))
+        if g.shape != np.shape(value) or g.dtype.kind not in "fc":
+            return f"grads[{key!r}]: expected floats of shape {np.shape(value)}"
+        if not np.all(np.isfinite(g)):
+            return (f"grads[{key!r}] holds {int(np.sum(~np.isfinite(g)))} non-finite values (nan or inf): "
+                    "an overflow in exp or a division inf/inf")
+    return None
+
+
+def compare_dW_db_from_dz(expected, got, call: Call) -> str | None:
+    """The student's (dW, db) with an activation must equal their own linear-layer (dW, db)
+    for da = dz (see scenarios.backprop.dense_backward_dW_db_consistency)."""
+    from ..compare import compare_values
+
+    if not isinstance(got, dict) or set(got) != {"activation", "linear_on_dz"}:
+        return "expected the gradients of both runs"
+    message = compare_values(got["linear_on_dz"], got["activation"], where="(dW, db)")
+    if message:
+        return (f"{message}, compared with your own (dW, db) of a linear layer given da = dz = "
+                "activation_backward(da, z, activation): dW and db do not use dz = da * g'(z)")
+    return None

@@ -10,6 +10,16 @@ from ..rubric import Call
 TRAJECTORY_TOL = 5e-4
 
 
+def _close_path(expected: np.ndarray, got: np.ndarray) -> bool:
+    """Whether ``got`` is ``expected`` within the trajectory tolerance (shapes already equal)."""
+    if got.dtype.kind not in "fiu":
+        return False
+    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(np.abs(got.astype(np.float64) - expected)
+                           <= TRAJECTORY_TOL * scale + TRAJECTORY_TOL * np.abs(expected)))
+
+
 def compare_path(expected, got, call) -> str | None:
     """A path (steps + 1, 2): says where the student's path leaves the reference's."""
     if not isinstance(got, np.ndarray):
@@ -17,7 +27,12 @@ def compare_path(expected, got, call) -> str | None:
     if got.shape != expected.shape:
         hint = ""
         if got.shape == (expected.shape[0] - 1, 2):
-            hint = " (one row short: the path starts with the starting point itself)"
+            if _close_path(expected[1:], got):
+                hint = " (one row short: your path lacks the starting point; it starts with the start itself)"
+            elif _close_path(expected[:-1], got):
+                hint = " (one row short: your path lacks the point after the last step)"
+            else:
+                hint = " (one row short: steps + 1 points, the start and one after each step)"
         elif got.ndim == 2 and got.shape[::-1] == expected.shape:
             hint = " (transposed: one row per point)"
         return f"expected a path of shape {expected.shape}, got shape {got.shape}{hint}"
@@ -108,6 +123,12 @@ def compare_fit(expected, got, call) -> str | None:
     if loss_g.shape != loss_e.shape:
         return f"expected {loss_e.size} epoch losses, got {loss_g.size}"
     fmt = lambda a: "[" + ", ".join(f"{v:.5f}" for v in a) + "]"  # noqa: E731
+    weights_g = [np.asarray(w, dtype=np.float64) for w in got["weights"]]
+    if not np.all(np.isfinite(loss_g)) or not all(np.all(np.isfinite(w)) for w in weights_g):
+        return (f"training produced NaN or inf (loss per epoch {fmt(loss_g)}; the reference's is "
+                f"{fmt(loss_e)}). In model.fit some gradients are exactly 0 (the digits' blank "
+                "pixels) and epsilon is tiny here: an update 0 / 0 (no epsilon in the denominator, "
+                "or a division by sqrt(h) alone) gives NaN, which then spreads through the network")
     if not np.all(np.abs(loss_g - loss_e) <= 1e-3 * np.abs(loss_e) + 1e-4):
         return f"the training loss per epoch is {fmt(loss_g)}, the reference's is {fmt(loss_e)}"
     names = ("hidden kernel", "hidden bias", "output kernel", "output bias")

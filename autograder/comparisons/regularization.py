@@ -182,3 +182,41 @@ def compare_l2_config(expected, got, call):
             return (f"{what} gives the penalty {value:.6g} on W, the original regularizer "
                     f"{penalty:.6g}: the config must hold everything needed to rebuild it.")
     return None
+
+
+def _close(a, b, tol: float = 1e-5) -> bool:
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape or not np.all(np.isfinite(a)):
+        return False
+    scale = max(1.0, float(np.max(np.abs(b)))) if b.size else 1.0
+    return bool(np.all(np.abs(a - b) <= tol * scale))
+
+
+def compare_l2_dense(expected, got, call):
+    """Integration: inside a Dense layer, model.losses holds the student's own penalty once and
+    fit moves the kernel as plain SGD on the student's own penalty gradient does (so a wrong
+    formula, graded by the value and gradient checks, does not fail this check too)."""
+    if int(round(float(got["n_losses"]))) != 1:
+        return (f"model.losses holds {int(round(float(got['n_losses'])))} entries for one regularized Dense "
+                "kernel; Keras adds regularizer(kernel) once: return one scalar penalty.")
+    if not _close(got["losses_sum"], got["own_penalty"]):
+        return (f"model.losses sums to {float(got['losses_sum']):.6g}, but your regularizer gives "
+                f"{float(got['own_penalty']):.6g} on the same kernel.")
+    if not _close(got["kernel_after_fit"], got["own_kernel"]):
+        return ("after fit the kernel differs from plain SGD steps on your own penalty's gradient: "
+                "the penalty must be a differentiable tensor computed from the weights it is given.")
+    return None
+
+
+def compare_es_fit(expected, got, call):
+    """Integration: inside model.fit the callback does what it does when the grader drives it
+    epoch by epoch on the same val_loss sequence (its rule is graded by the other checks)."""
+    fit_run, own_run = int(got["epochs_run"]), int(got["own_epochs_run"])
+    if fit_run != own_run:
+        return (f"model.fit ran {fit_run} epochs, but your callback driven epoch by epoch on the same "
+                f"val_loss stops after {own_run}: set self.model.stop_training = True in on_epoch_end.")
+    if not _close(got["kernel"], got["own_kernel"]):
+        return (f"after model.fit the kernel is {float(np.ravel(got['kernel'])[0]):.6g}, but your callback "
+                f"driven epoch by epoch leaves the weights of the epoch giving {float(np.ravel(got['own_kernel'])[0]):.6g}: "
+                "use self.model.get_weights() / set_weights() of the model fit trains.")
+    return None

@@ -15,7 +15,9 @@ only the checks that name it:
   bug does not leak into them, and look at one output each: 4.1 ``dW`` for a single
   example (m = 1, where a 1/m cannot show), 4.2 ``db`` over a batch, 4.3 ``da_prev``,
   4.4 ``dW`` over a batch (the dedicated "no extra 1/m" check); 4.5 looks at ``da_prev``
-  with sigmoid, relu and tanh, i.e. at ``dz = da * g'(z)``;
+  with sigmoid, relu and tanh, i.e. at ``dz = da * g'(z)``, and 4.7 at ``(dW, db)`` with the
+  same activations, compared with the student's own linear-layer (dW, db) for da = dz (so a
+  dz used for da_prev but not for dW/db loses 4.7 alone, and a wrong dW formula does not);
 - mlp_loss_and_grads: the loss (5.1), the output layer's gradients (5.2, where the 1/N of
   the softmax gradient shows) and the hidden layer's (5.3, through the ReLU);
 - gradient_check is graded on what it reports for a scalar function built in the scenario:
@@ -24,7 +26,19 @@ only the checks that name it:
   (the max over entries of |a − n| / max(|a| + |n|, 1e-12)), and 0 rather than 0/0 for
   entries whose gradient is exactly 0;
 - sgd_step: the update's values (7.1), that params and grads are left unchanged (7.2), and
-  gradient descent with the student's mlp_loss_and_grads on Gaussian blobs (7.3).
+  50 steps of gradient descent on a least-squares problem (7.3) whose gradients the grader
+  computes, so a wrong mlp_loss_and_grads does not cost sgd_step's points.
+
+Which student functions each check calls (a check calls only the function it grades, except
+where a function needs the student's own data structure):
+
+- 1.x activation_forward; 2.x activation_backward; 3.x dense_forward;
+- 4.x dense_forward, then dense_backward on the cache it made (the cache's layout is the
+  student's choice, so dense_backward cannot be given the reference's); 4.7 also calls
+  activation_backward, for the dz it compares against the student's own (a wrong derivative
+  is consistent on both sides, so it does not fail 4.7);
+- 5.x mlp_loss_and_grads (5.5: large weights, the loss and finite gradients; their values are 5.2–5.4's); 6.x gradient_check (f and the gradients are the grader's);
+- 7.x sgd_step (7.3's gradients are the grader's).
 
 Hidden checks re-test the same behaviours on other shapes and seeds.
 """
@@ -35,7 +49,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ..comparisons.backprop import compare_gradient_error, compare_training
+from ..comparisons.backprop import compare_dW_db_from_dz, compare_finite_loss_and_grads, compare_gradient_error, compare_training
 from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn, uniform
 from ..scenarios import backprop as scenario
 
@@ -82,15 +96,6 @@ def _mlp_kwargs(rng, n: int, d: int, hidden: int, classes: int) -> dict:
     labels = rng.integers(0, classes, size=n).astype(np.int64)
     labels[:classes] = rng.permutation(classes)[: min(classes, n)]  # every class appears (n >= C)
     return {"params": _pairs(params), "x": x, "labels": labels}
-
-
-def blobs(rng, n_per_class: int, classes: int, d: int, spread: float = 3.0):
-    """Gaussian blobs: ``classes`` unit-variance clouds around centres ``spread`` apart."""
-    centres = randn(rng, classes, d, scale=spread / math.sqrt(2))
-    labels = np.repeat(np.arange(classes), n_per_class).astype(np.int64)
-    x = centres[labels] + randn(rng, labels.size, d)
-    order = rng.permutation(labels.size)
-    return x[order], labels[order]
 
 
 # --- cases ---------------------------------------------------------------------------------
@@ -168,6 +173,7 @@ cases_db_batch = _batch_cases(4)
 cases_da_prev = _batch_cases(4)
 cases_dW_batch = _batch_cases(4)
 cases_dz_activation = _batch_cases(6, ("sigmoid", "relu", "tanh"))
+cases_dW_db_activation = _batch_cases(6, ("sigmoid", "relu", "tanh"))
 
 
 def cases_dense_backward_hidden(rng):
@@ -193,6 +199,17 @@ def cases_mlp_hidden(rng):
         classes = integers(rng, 2, 5)
         calls.append(Call((), _mlp_kwargs(rng, integers(rng, classes, 14), integers(rng, 1, 6),
                                           integers(rng, 2, 9), classes)))
+    return calls
+
+
+def cases_mlp_large(rng):
+    """Weights 100 times the usual: scores in the hundreds, confident mistakes included, so
+    exp(scores) overflows unless the softmax is shifted (the loss is large but finite)."""
+    calls = []
+    for n, d, hidden, classes in ((8, 3, 6, 3), (12, 4, 5, 4)):
+        kwargs = _mlp_kwargs(rng, n, d, hidden, classes)
+        kwargs["params"] = tuple((k, v * 100.0) for k, v in kwargs["params"])
+        calls.append(Call((), kwargs))
     return calls
 
 
@@ -284,11 +301,13 @@ def cases_sgd_inputs(rng):
 
 
 def cases_training(rng):
+    """Least squares y ≈ x W + b with noise (gradients computed by the grader's scenario)."""
     calls = []
-    for n_per_class, classes, d, hidden in ((20, 3, 2, 8), (15, 4, 5, 10)):
-        x, labels = blobs(rng, n_per_class, classes, d, spread=4.0)
-        params = _mlp_params(rng, d, hidden, classes, scale=0.3)
-        calls.append(Call((), {"params": _pairs(params), "x": x, "labels": labels, "lr": 0.2, "steps": 50}))
+    for n, d, k in ((40, 3, 2), (60, 5, 3)):
+        x = randn(rng, n, d)
+        targets = x @ randn(rng, d, k) + randn(rng, k) + randn(rng, n, k, scale=0.1)
+        params = {"W": randn(rng, d, k, scale=0.1), "b": np.zeros(k)}
+        calls.append(Call((), {"params": _pairs(params), "x": x, "targets": targets, "lr": 0.2, "steps": 50}))
     return calls
 
 
@@ -607,9 +626,9 @@ _FORWARD_HINT = ("sigmoid 1 / (1 + exp(-z)), relu max(z, 0), tanh(z), linear z: 
                  "same shape as z.")
 _DENSE_HINT = ("dz = da * g'(z), dW = a_prev.T @ dz, db = dz.sum(axis=0), da_prev = dz @ W.T "
                "(row form, no 1/m).")
-_TRAINING_HINT = ("The loop is loss, grads = mlp_loss_and_grads(params, x, labels); "
-                  "params = sgd_step(params, grads, lr). Both must be right (see their other "
-                  "checks): gradients N times too large (no 1/N) overshoot, a + in the update climbs.")
+_TRAINING_HINT = ("The grader runs params = sgd_step(params, grads, lr) 50 times with exact "
+                  "least-squares gradients of the params you returned: return a dict with the "
+                  "same keys and shapes, each params[k] - lr * grads[k]; a + in the update climbs.")
 
 RUBRIC = Rubric(
     assignment="backprop",
@@ -675,6 +694,11 @@ RUBRIC = Rubric(
               0.5, cases_dense_backward_hidden, seed=4601, hidden=True, scenario="backprop:dense_backward_all",
               hint=_DENSE_HINT,
               diagnoses=(D_ALL_DW_TRANSPOSED, D_ALL_OVER_M, D_ALL_DB_MEAN, D_ALL_NO_DERIVATIVE)),
+        Check("4.7", "dense_backward: dW and db from dz = da * g'(z) for sigmoid, relu and tanh",
+              "dense_backward", 0.5, cases_dW_db_activation, seed=4701,
+              scenario="backprop:dense_backward_dW_db_consistency", compare=compare_dW_db_from_dz,
+              hint="dW = a_prev.T @ dz and db = dz.sum(axis=0) with dz = da * g'(z), the same dz as "
+                   "da_prev's (not da itself)."),
         # 5. mlp_loss_and_grads
         Check("5.1", "mlp_loss_and_grads: loss = batch mean of the softmax cross-entropy", "mlp_loss_and_grads",
               0.5, cases_mlp, seed=5101, scenario="backprop:mlp_loss",
@@ -698,6 +722,11 @@ RUBRIC = Rubric(
               diagnoses=(_mlp_all_diagnosis(_GRADS_NOT_OVER_N, _mlp_scaled_grads),
                          _mlp_all_diagnosis(D_MLP_NO_RELU.hint, _mlp_no_relu_backward),
                          _mlp_all_diagnosis(_GRAD_SIGN, _mlp_grad_sign))),
+        Check("5.5", "mlp_loss_and_grads: large weights (scores in the hundreds): finite loss and gradients",
+              "mlp_loss_and_grads", 0.5, cases_mlp_large, seed=5501, scenario="backprop:mlp_all",
+              compare=compare_finite_loss_and_grads,
+              hint="Shift the scores by their row maximum before exp (log-softmax = shifted - "
+                   "log(sum(exp(shifted)))): the softmax is unchanged and exp cannot overflow."),
         # 6. gradient_check
         Check("6.1", "gradient_check: at most 1e-7 for correct gradients (central differences)",
               "gradient_check", 1.0, cases_gradcheck_correct, seed=6101, scenario="backprop:gradient_check_error",
@@ -733,7 +762,7 @@ RUBRIC = Rubric(
               0.5, cases_sgd_inputs, seed=7201, scenario="backprop:sgd_inputs_after",
               hint="Return a new dict of new arrays; do not write into params (no -=, no params[k] = ...).",
               diagnoses=(D_SGD_IN_PLACE,)),
-        Check("7.3", "sgd_step: 50 steps on mlp_loss_and_grads lower the loss on Gaussian blobs", "sgd_step",
+        Check("7.3", "sgd_step: 50 steps of gradient descent lower a least-squares loss", "sgd_step",
               0.5, cases_training, seed=7301, scenario="backprop:sgd_training_curve",
               compare=compare_training, hint=_TRAINING_HINT),
     ),

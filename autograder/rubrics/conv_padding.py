@@ -17,6 +17,14 @@ be computed for some input (e.g. "forgot the padding" when the kernel does not f
 unpadded input) raises there; the engine then treats it as not applying to that input.
 Where two mistakes give the same output on an input, the first listed wins, so each check
 lists its most likely mistakes first and starts with cases that tell them apart.
+
+The conv2d bias check (3.10) uses square kernels, so a bias mistake is reported even where
+non-square kernels also fail. Invalid arguments are not graded: the spec does not ask for
+ValueErrors, and the docstrings do not promise them (the reference still rejects them).
+
+Which student functions each check calls: every check calls only the function it grades
+(scenario ``call``); what that function calls of the student's own code (conv2d calling their
+zero_pad or conv_output_size, say) is the student's design, not a chain of the grader's.
 """
 from __future__ import annotations
 
@@ -111,6 +119,15 @@ def conv2d_bias_ignored(ref, call):
 
 
 def conv2d_padding_forgotten(ref, call):
+    """No padding at all; where the kernel does not fit the unpadded input, the empty output
+    that a 'valid' loop gives (zero rows or columns) rather than the reference's ValueError."""
+    a = _unpack(call)
+    x, kernel = np.asarray(a["x"]), np.asarray(a["kernel"])
+    sh, sw = (a["stride"], a["stride"]) if np.ndim(a["stride"]) == 0 else tuple(a["stride"])
+    if kernel.shape[0] > x.shape[1] or kernel.shape[1] > x.shape[2]:
+        rows = max((x.shape[1] - kernel.shape[0]) // sh + 1, 0)
+        cols = max((x.shape[2] - kernel.shape[1]) // sw + 1, 0)
+        return np.zeros((x.shape[0], rows, cols, kernel.shape[3]))
     return _conv2d_with(ref, call, padding="valid")
 
 
@@ -132,6 +149,14 @@ def conv2d_same_extra_dropped(ref, call):
 def conv2d_same_half_kernel(ref, call):
     def pads(h, w, kh, kw, sh, sw):
         return (kh // 2, kh // 2), (kw // 2, kw // 2)
+
+    return _conv2d_explicit(ref, call, pads)
+
+
+def conv2d_same_stride_one_rule(ref, call):
+    """'same' padding with the stride-1 total k - 1 (the odd extra after) at every stride."""
+    def pads(h, w, kh, kw, sh, sw):
+        return ((kh - 1) // 2, kh - 1 - (kh - 1) // 2), ((kw - 1) // 2, kw - 1 - (kw - 1) // 2)
 
     return _conv2d_explicit(ref, call, pads)
 
@@ -186,6 +211,10 @@ def conv1d_same_extra_dropped(ref, call):
 
 def conv1d_same_half_kernel(ref, call):
     return _conv1d_explicit(ref, call, lambda n, k, s: (k // 2, k // 2))
+
+
+def conv1d_same_stride_one_rule(ref, call):
+    return _conv1d_explicit(ref, call, lambda n, k, s: ((k - 1) // 2, k - 1 - (k - 1) // 2))
 
 
 # --- zero_pad mistakes ---------------------------------------------------------------------
@@ -307,6 +336,13 @@ D_SAME_HALF_KERNEL = Diagnosis(
     conv2d_same_half_kernel,
 )
 
+D_SAME_STRIDE_ONE_RULE = Diagnosis(
+    "Your output equals 'same' padding of k - 1 in total whatever the stride (the stride-1 rule). "
+    "With a stride, TensorFlow pads max((out - 1)*stride + k - n, 0) in total with "
+    "out = ceil(n / stride), the odd extra at the bottom/right.",
+    conv2d_same_stride_one_rule,
+)
+
 D1_FLIPPED = Diagnosis(D_FLIPPED.hint.replace("kernel[a, b] with x_pad[i*s + a, j*s + b]",
                                               "kernel[a] with x_pad[i*s + a]"), conv1d_flipped)
 D1_STRIDE_IGNORED = Diagnosis(
@@ -330,6 +366,9 @@ D1_SAME_DROPPED = Diagnosis(D_SAME_DROPPED.hint.replace("row/column (at the bott
                                                         "zero (at the end)"), conv1d_same_extra_dropped)
 D1_SAME_HALF_KERNEL = Diagnosis(D_SAME_HALF_KERNEL.hint.replace("bottom/right", "end"),
                                 conv1d_same_half_kernel)
+
+D1_SAME_STRIDE_ONE_RULE = Diagnosis(D_SAME_STRIDE_ONE_RULE.hint.replace("bottom/right", "end"),
+                                     conv1d_same_stride_one_rule)
 
 D_PAD_ALL_AXES = Diagnosis(
     "Your output is padded along every axis, batch and channels included (np.pad(x, pad)): "
@@ -585,10 +624,12 @@ def cases_conv2d_same_stride(rng):
 
 
 def cases_conv2d_bias(rng):
+    """Square kernels only: a bias mistake shows here even in code that also mishandles
+    non-square kernels (which the other checks grade)."""
     calls = []
     for i, pad in enumerate(("valid", "valid", 1, 2, integers(rng, 0, 2))):
-        kh, kw = integers(rng, 1, 4), integers(rng, 1, 4)
-        calls.append(_conv2d_random(rng, kh=kh, kw=kw, h=integers(rng, kh, 10), w=integers(rng, kw, 10),
+        k = integers(rng, 1, 4)
+        calls.append(_conv2d_random(rng, kh=k, kw=k, h=integers(rng, k, 10), w=integers(rng, k, 10),
                                     padding=pad, bias=True, defaults=(i == 0)))
     return calls
 
@@ -736,7 +777,7 @@ RUBRIC = Rubric(
               cases_conv2d_same_stride, seed=3901,
               hint="out = ceil(n / s), total padding max((out - 1)*s + k - n, 0), total // 2 before, "
                    "the rest after.",
-              diagnoses=(D_STRIDE_IGNORED, D_SAME_TOP_LEFT, D_SAME_FORGOTTEN, D_SAME_DROPPED,
+              diagnoses=(D_STRIDE_IGNORED, D_SAME_TOP_LEFT, D_SAME_STRIDE_ONE_RULE, D_SAME_FORGOTTEN, D_SAME_DROPPED,
                          D_SAME_HALF_KERNEL, D_FLIPPED)),
         Check("3.10", "conv2d: bias is added per output channel", "conv2d", 0.5,
               cases_conv2d_bias, seed=31001,
@@ -749,7 +790,7 @@ RUBRIC = Rubric(
               "conv2d", 0.5, cases_conv2d_hidden_same, seed=31201, hidden=True,
               hint="out = ceil(n / s), total padding max((out - 1)*s + k - n, 0), the odd extra at "
                    "the bottom/right.",
-              diagnoses=(D_STRIDE_IGNORED, D_SAME_TOP_LEFT, D_SAME_FORGOTTEN, D_SAME_DROPPED,
+              diagnoses=(D_STRIDE_IGNORED, D_SAME_TOP_LEFT, D_SAME_STRIDE_ONE_RULE, D_SAME_FORGOTTEN, D_SAME_DROPPED,
                          D_SAME_HALF_KERNEL, D_FLIPPED)),
         # 4. conv1d
         Check("4.1", "conv1d: 'valid' and integer padding, stride 1", "conv1d", 0.5,
@@ -769,7 +810,7 @@ RUBRIC = Rubric(
         Check("4.5", "conv1d: 'same' padding with stride 2 and 3, other shapes", "conv1d", 0.5,
               cases_conv1d_hidden_same_stride, seed=4501, hidden=True,
               hint="out = ceil(L / s), total padding max((out - 1)*s + k - L, 0), the odd extra at the end.",
-              diagnoses=(D1_STRIDE_IGNORED, D1_SAME_LEFT, D1_SAME_FORGOTTEN, D1_SAME_DROPPED,
+              diagnoses=(D1_STRIDE_IGNORED, D1_SAME_LEFT, D1_SAME_STRIDE_ONE_RULE, D1_SAME_FORGOTTEN, D1_SAME_DROPPED,
                          D1_SAME_HALF_KERNEL, D1_FLIPPED)),
     ),
     forbidden=(

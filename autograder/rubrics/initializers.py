@@ -28,6 +28,10 @@ Each check isolates one behaviour, so a typical mistake loses only the checks th
   classes): 6.1 checks the structure exactly (each layer is g(previous layer @ W) for the
   known W, one initializer call per layer, inputs N(0, 1)); 6.2/6.3 compare the per-layer
   statistics of the lecture's cases with the reference's for the same weights.
+
+Which student functions each check calls: the initializer checks call only the class they
+grade (and Keras layers built with it); ``compute_fans`` is called alone; ``activation_stats``
+is called with the grader's own ``GraderNormal`` initializer, never the student's classes.
 """
 from __future__ import annotations
 

@@ -26,6 +26,10 @@ Layout, one group per class (1 SGD, 2 Momentum, 3 AdaGrad, 4 RMSProp, 5 Adam), t
 ``minimize_2d`` is graded with Keras' own optimizers (built by the grader), so that its checks
 depend on the student's loop alone. Tolerances follow Keras' optimizer tests: 1e-4 for one
 step, 5e-4 for trajectories (relative to the largest value).
+
+Which student classes/functions each check calls: checks 1.x–5.x call only the class they
+grade, driven by the grader's own loop (``optimizer.apply``) or by ``model.fit``; 6.x call only
+``minimize_2d``, with Keras' own optimizers built by the grader.
 """
 from __future__ import annotations
 
@@ -58,10 +62,17 @@ LECTURE_START = (-7.0, 2.0)
 LECTURE_RATES = {"SGD": 0.95, "Momentum": 0.1, "AdaGrad": 1.5, "Adam": 0.3}
 LECTURE_END = {"SGD": "(-0.350393, 0.084782)", "Momentum": "(0.896414, 0.088086)",
                "AdaGrad": "(-0.120162, 0)", "Adam": "(0.136007, 0.318245)"}
-# Learning rates for model.fit on the digits (the loss falls clearly within 3 epochs).
+# Settings for model.fit on the digits (the loss falls clearly within 3 epochs). model.fit is an
+# integration check: it must not fail a formula detail that a check of its own isolates. The
+# only such detail that these settings could show is where epsilon goes (inside the square
+# root, or the paper's Adam form with epsilon added to sqrt(v_hat)), which the large-epsilon
+# checks grade; with epsilon = 1e-30 every placement gives the same float32 steps (they differ
+# only for gradients below ~1e-15), and an exactly zero gradient still gives 0 / epsilon = 0.
+FIT_EPSILON = 1e-30
 FIT_RATES = {"SGD": {"learning_rate": 0.5}, "Momentum": {"learning_rate": 0.1, "momentum": 0.9},
-             "AdaGrad": {"learning_rate": 0.05}, "RMSProp": {"learning_rate": 0.01},
-             "Adam": {"learning_rate": 0.01}}
+             "AdaGrad": {"learning_rate": 0.05, "epsilon": FIT_EPSILON},
+             "RMSProp": {"learning_rate": 0.01, "epsilon": FIT_EPSILON},
+             "Adam": {"learning_rate": 0.01, "epsilon": FIT_EPSILON}}
 ONE_STEP_NAMES = {"SGD": "one step, W <- W - lr * g", "Momentum": "one step from zero velocity",
                   "AdaGrad": "one step from h = 0", "RMSProp": "one step from h = 0",
                   "Adam": "one step from m = v = 0 (t = 1)"}
@@ -571,10 +582,11 @@ def checks_for(group: int, kind: str) -> list[Check]:
                  else "g / (sqrt(h) + eps), outside the square root")
         add(f"a large epsilon (0.1 to 1, or gradients of 1e-6): {where}", 0.5, "steps",
             cases_large_epsilon(kind), epsilon=True,
-            hint=(f"{formula}. Add epsilon after the square root: divide by (sqrt(h) + eps), not sqrt(h + eps)."
+            hint=(f"{formula}. Only here is epsilon large against sqrt(h): the denominator is "
+                  "(sqrt(h) + eps), with the optimizer's own epsilon, added after the square root."
                   if kind != "Adam" else
-                  f"{formula}. Keep the bias correction in alpha_t and add eps to sqrt(v) itself, not to "
-                  "sqrt(v_hat)."))
+                  f"{formula}. Only here is epsilon large against sqrt(v): the denominator is "
+                  "(sqrt(v) + eps), with the optimizer's own epsilon and the bias correction in alpha_t."))
     add("a learning-rate schedule (update_step's learning_rate argument at every step)", 0.5,
         "steps_with_schedule", cases_schedule(kind),
         hint=f"{formula}. Use the learning_rate argument of update_step (cast to the variable's dtype): "
@@ -601,8 +613,9 @@ def checks_for(group: int, kind: str) -> list[Check]:
             cases_lecture_path(kind), compare=compare_path, figure=plot_paths)
     add("model.compile(optimizer=...) and model.fit on scikit-learn digits lower the loss like the reference",
         0.5, "fit_digits", cases_fit(kind), compare=compare_fit, diagnose=False,
-        hint=f"{formula}. In model.fit the variables are float32 kernels and biases of several shapes: "
-             "if the checks above pass, look at dtypes and at one slot per variable.")
+        hint=f"{formula}. This check grades the optimizer inside model.fit: update_step is called "
+             "once per variable (float32 kernels and biases of several shapes), some gradients are "
+             "exactly 0, and the state carries over between batches and epochs.")
     add("other hyperparameters, shapes, gradient scales and 8 steps", 0.5, "steps", cases_hidden(kind),
         hidden=True, epsilon=kind != "Adam")  # Adam's eps forms differ too little at these scales
     return checks

@@ -15,7 +15,12 @@ what each returns) on the student's class in the sandbox and on the reference cl
   layer on all-zero inputs, where the kernel decays exactly by ``(1 − ηλ)`` per step.
 - EarlyStopping is driven with scripted losses; its mistakes are reproduced by ``simulate``,
   a pure-Python model of the rule. The sequences of the weight checks are chosen so that
-  stopping an epoch early or late does not change the best epoch (each mistake loses its check).
+  stopping an epoch early or late does not change the best epoch (each mistake loses its check);
+  4.7 ends training without an early stop, where the best weights must come back all the same.
+
+Which student classes each check calls: each check builds only the class it grades, next to
+Keras' own layers, losses and optimizers (``model.fit``, a ``Dense`` layer with the student's
+regularizer, a callback driven epoch by epoch by the grader).
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ import math
 import numpy as np
 
 from autograder.comparisons.regularization import (compare_bn_fit, compare_bn_weights, compare_dropout_fit,
+                                                   compare_es_fit, compare_l2_dense,
                                                    compare_dropout_statistics, compare_fresh_masks,
                                                    compare_l2_config, compare_zero_fraction,
                                                    constructor_args, fmt_seq, l2_of)
@@ -359,21 +365,6 @@ D_L2_GRAD_NO_HALF = Diagnosis(
 )
 
 
-def _dense_decay(call: Call, factor: float) -> dict:
-    w, lr, steps = call.args
-    w = np.asarray(w, dtype=np.float32).astype(float)
-    lam = l2_of(call)
-    return {"n_losses": np.asarray(1.0), "losses_sum": np.asarray(factor / 2 * lam * np.sum(w ** 2)),
-            "kernel_after_fit": w * (1.0 - factor * lr * lam) ** steps}
-
-
-D_L2_DENSE_NO_HALF = Diagnosis(
-    "model.losses holds λ·‖W‖² and the kernel shrinks by (1 − 2ηλ) per step: your penalty lacks "
-    "the ½. With ½·λ·‖W‖² the gradient is λ·W and each SGD step multiplies the kernel by (1 − ηλ).",
-    lambda ref, call: _dense_decay(call, 2.0),
-)
-
-
 # --- EarlyStopping -----------------------------------------------------------------------
 
 
@@ -444,6 +435,15 @@ def cases_es_restore(rng):
             _es_call([1.0, 0.6, 0.5, 0.55, 0.7, 0.8, 0.9], restore=True),
             _es_call([1.0, 0.9, 0.95, 0.97, 0.99, 1.2, 1.3], patience=3),
             _es_call([0.5, 0.6, 0.7, 0.8], patience=1)]
+
+
+def cases_es_restore_at_end(rng):
+    """Training ends without an early stop (fewer than ``patience`` epochs since the best one):
+    the best epoch's weights come back at the end of training all the same (Keras' behaviour).
+    A rule that stops an epoch early ends on the last epoch too, with the same weights."""
+    return [_es_call([1.0, 0.6, 0.5, 0.55, 0.6], patience=3),
+            _es_call([0.9, 0.8, 0.7, 0.75], restore=True),
+            _es_call([0.5, 0.7, 0.6], patience=3)]
 
 
 def cases_es_keep_last(rng):
@@ -622,12 +622,13 @@ RUBRIC = Rubric(
               hint="get_config returns the constructor's arguments, {\"l2\": self.l2}; "
                    "L2WeightDecay.from_config(config) then calls L2WeightDecay(**config)."),
         Check("3.4", "L2WeightDecay: in a Dense layer, model.losses holds the penalty and fit decays "
-                     "the kernel by (1 - ηλ) per step",
+                     "the kernel as SGD on the penalty's gradient does",
               "L2WeightDecay", 1.0, cases_l2_dense, seed=3401,
               scenario="regularization:l2_dense_decay", describe=describe_l2_dense,
+              compare=compare_l2_dense,
               hint="Keras adds regularizer(kernel) to the model's losses and differentiates it: "
-                   "return a differentiable scalar tensor, 0.5 * self.l2 * ops.sum(ops.square(x)).",
-              diagnoses=(D_L2_DENSE_NO_HALF,)),
+                   "return a differentiable scalar tensor, 0.5 * self.l2 * ops.sum(ops.square(x)). "
+                   "(Compared with your own regularizer outside the model: its formula is 3.1's and 3.2's.)"),
         Check("3.5", "L2WeightDecay: other shapes and λ (1-D and 3-D weights, the default)",
               "L2WeightDecay", 0.5, cases_l2_hidden, seed=3501, hidden=True,
               scenario="regularization:l2_value", describe=describe_l2, hint=_L2_HINT,
@@ -656,17 +657,23 @@ RUBRIC = Rubric(
         Check("4.5", "EarlyStopping: inside model.fit with validation data (val_loss falls, then rises)",
               "EarlyStopping", 1.0, cases_es_fit, seed=4501,
               scenario="regularization:early_stopping_fit", describe=describe_es_fit,
-              rtol=1e-5, atol=1e-5,
-              hint="here val_loss is lowest after the 3rd epoch (kernel 1 - 0.8³ = 0.488) and rises "
-                   "after it: with patience 2, fit runs 5 epochs and restores that kernel; with "
-                   "patience 3 and restore_best_weights=False, 6 epochs, and the kernel stays "
-                   "1 - 0.8⁶. In on_epoch_end, " + _ES_HINT),
+              rtol=1e-5, atol=1e-5, compare=compare_es_fit,
+              hint="model.fit calls your callback as the grader's loop does: set_model, on_train_begin, "
+                   "on_epoch_end(epoch, logs) with logs['val_loss'], on_train_end; stop with "
+                   "self.model.stop_training = True and restore with self.model.set_weights. "
+                   "(Compared with your own callback driven epoch by epoch: its rule is 4.1–4.4's.)"),
         Check("4.6", "EarlyStopping: monitor='loss', patience 4, and one instance reused for two trainings",
               "EarlyStopping", 0.5, cases_es_hidden, seed=4601, hidden=True,
               scenario="regularization:early_stopping_reuse", describe=describe_es_reuse, exact=True,
               hint="read logs[self.monitor], and reset the state (best, count, best weights) in "
                    "on_train_begin, so that every fit starts afresh. (Compared per training: the "
                    "epochs run, and the epoch, from 0, whose weights the model holds at the end.)"),
+        Check("4.7", "EarlyStopping: restore_best_weights=True restores the best weights at the end of "
+              "training also when it never stopped early", "EarlyStopping", 0.5, cases_es_restore_at_end,
+              seed=4701, scenario="regularization:early_stopping_weights", describe=describe_es, exact=True,
+              hint="restore in on_train_end, which model.fit calls however training ends (as Keras' "
+                   "EarlyStopping does), not only when your callback stops the training. "
+                   "(weights_of_epoch is the epoch, counted from 0, whose weights the model holds at the end.)"),
     ),
     forbidden=(
         "keras.layers.Dropout",

@@ -9,13 +9,17 @@ nothing outside the call.
 - ``dense_forward_output``: ``dense_forward(...)`` → its ``a`` (the cache is the student's own).
 - ``dense_backward_*``: the student's ``dense_forward`` makes the cache, the student's
   ``dense_backward(da, cache)`` uses it; returns all of ``(da_prev, dW, db)`` or one of them.
+- ``dense_backward_dW_db_consistency``: ``(dW, db)`` with an activation against the
+  student's own linear-layer ``(dW, db)`` for ``da = dz``.
 - ``mlp_*``: ``mlp_loss_and_grads(params, x, labels)`` → the loss, some gradients, or both.
 - ``gradient_check_error``: builds a scalar function ``f(params)`` and its correct analytic
   gradients (optionally with a planted mistake) with plain NumPy here, and returns what the
   student's ``gradient_check(f, params, grads, h)`` reports.
 - ``sgd_new_params`` / ``sgd_inputs_after``: ``sgd_step``'s result / the inputs after the call.
-- ``sgd_training_curve``: gradient descent with the student's ``mlp_loss_and_grads`` and
-  ``sgd_step``; returns the loss before each step and after the last.
+- ``sgd_training_curve``: gradient descent with the student's ``sgd_step`` on a least-squares
+  problem whose gradients this module computes (``least_squares``), so that the check does not
+  depend on the student's ``mlp_loss_and_grads``; returns the loss before each step and after
+  the last.
 """
 from __future__ import annotations
 
@@ -102,6 +106,20 @@ def dense_backward_dW(module, name, args, kwargs):
 
 def dense_backward_db(module, name, args, kwargs):
     return _backward(module, kwargs)[2]
+
+
+def dense_backward_dW_db_consistency(module, name, args, kwargs):
+    """``{"activation": (dW, db), "linear_on_dz": (dW, db)}``: the student's parameter
+    gradients with a non-linear activation, and the student's own linear-layer gradients for
+    ``da = dz`` (dz from the student's activation_backward). They agree when dW and db are
+    computed from dz = da * g'(z); a mistake in the linear formulas or in the derivative
+    itself shows in both alike (other checks grade those)."""
+    _da_prev, dW, db = _backward(module, kwargs)
+    z = np.asarray(kwargs["a_prev"]) @ np.asarray(kwargs["W"]) + np.asarray(kwargs["b"])
+    dz = call(module, "activation_backward", (np.array(kwargs["da"], copy=True), z, kwargs["activation"]), {})
+    linear = dict(kwargs, activation="linear", da=np.asarray(dz, dtype=np.float64))
+    _, dW_lin, db_lin = _backward(module, linear)
+    return {"activation": (dW, db), "linear_on_dz": (dW_lin, db_lin)}
 
 
 # --- the two-layer network -------------------------------------------------------------
@@ -216,19 +234,35 @@ def sgd_inputs_after(module, name, args, kwargs):
     return params, grads
 
 
+def least_squares(p: dict, x: np.ndarray, targets: np.ndarray):
+    """The grader's own objective for sgd_step's training check: loss ½·mean_i ‖x_i W + b − y_i‖²
+    and its exact gradients, so that the check depends on sgd_step alone (not on the
+    student's mlp_loss_and_grads, which its own checks grade)."""
+    residual = np.asarray(x @ p["W"] + p["b"] - targets, dtype=np.float64)
+    n = x.shape[0]
+    loss = 0.5 * float(np.sum(residual ** 2)) / n
+    return loss, {"W": x.T @ residual / n, "b": residual.sum(axis=0) / n}
+
+
 def sgd_training_curve(module, name, args, kwargs):
-    """``steps`` steps of params = sgd_step(params, grads, lr) on mlp_loss_and_grads' gradients.
+    """``steps`` steps of params = sgd_step(params, grads, lr), the gradients computed here
+    (``least_squares``) from the params sgd_step returned.
 
     Returns the ``steps + 1`` losses: before each step and after the last one.
     """
     params = as_dict(kwargs["params"])
-    x, labels, lr = kwargs["x"], kwargs["labels"], kwargs["lr"]
-    needs = "needs mlp_loss_and_grads to return"
+    x, targets, lr = kwargs["x"], kwargs["targets"], kwargs["lr"]
 
     def loss_and_grads(p):
-        result = call(module, "mlp_loss_and_grads", (p, x, labels), {})
-        loss, grads = _loss_and_grads(result, MLP_KEYS, prefix=needs)
-        return _scalar(loss, prefix=needs), grads
+        if set(p) != {"W", "b"}:
+            raise ReturnValueError(f"must return a dict with the keys of params (W, b), got keys {sorted(map(str, p))}")
+        try:
+            current = {k: np.asarray(p[k], dtype=np.float64) for k in ("W", "b")}
+        except (TypeError, ValueError) as exc:
+            raise ReturnValueError(f"must return arrays as the new params ({exc})") from None
+        if current["W"].shape != x.shape[1:] + targets.shape[1:] or current["b"].shape != targets.shape[1:]:
+            raise ReturnValueError("must return new params of the same shapes as params")
+        return least_squares(current, x, targets)
 
     losses = []
     for _ in range(int(kwargs["steps"])):

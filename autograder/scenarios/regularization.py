@@ -43,7 +43,10 @@ L2WeightDecay (``kwargs`` go to the constructor):
 - ``l2_dense_decay``: ``args = (W, learning_rate, steps)``: a Dense layer with kernel W and the
   regularizer: the number of entries of ``model.losses`` and their sum, and the kernel after
   ``steps`` SGD steps on all-zero inputs (where the data loss has no gradient with respect to
-  the kernel, so only the penalty moves it: W (1 - learning_rate * l2) ** steps).
+  the kernel, so only the penalty moves it: W (1 - learning_rate * l2) ** steps); next to them
+  the student's own penalty on W and the kernel after the same SGD steps on the student's own
+  penalty gradient outside any model (``own_penalty``, ``own_kernel``): the check compares fit
+  with those, so only an integration fault fails it.
 
 EarlyStopping (case: ``args = (val_losses, losses)`` or a tuple of such pairs; ``kwargs`` go to
 the constructor). The callback is driven as ``model.fit`` drives it: ``set_model`` on a tiny
@@ -58,7 +61,9 @@ epoch + 1) and ``on_epoch_end(epoch, {"loss": ..., "val_loss": ...})`` is called
   ``{"epochs_run", "weights_of_epoch"}``, one entry per training;
 - ``early_stopping_fit``: ``args = (learning_rate, epochs)``: a real ``model.fit`` of y = x with
   validation data y = x / 2, from a zero kernel, with the callback: the number of epochs run
-  and the final kernel.
+  and the final kernel, next to what a fresh instance of the student's callback does when the
+  grader drives it epoch by epoch on the same val_loss sequence (``own_epochs_run``,
+  ``own_kernel``): the check compares fit with those, so only an integration fault fails it.
 """
 from __future__ import annotations
 
@@ -415,7 +420,30 @@ def l2_dense_decay(module, name, args, kwargs):
     kernel = _numpy(model.layers[0].kernel, "the kernel")
     return {"n_losses": np.asarray(float(len(losses))),
             "losses_sum": np.asarray(float(np.sum(losses)) if losses else 0.0),
-            "kernel_after_fit": kernel}
+            "kernel_after_fit": kernel,
+            **_own_decay(module, name, kwargs, w, learning_rate, steps)}
+
+
+def _own_decay(module, name, kwargs, w, learning_rate, steps) -> dict:
+    """The student's own penalty on W and the kernel after ``steps`` plain SGD steps on the
+    student's own penalty gradient (TensorFlow autodiff, float32), outside any model: what fit
+    must reproduce if the regularizer works inside a Dense layer, whatever its formula."""
+    import tensorflow as tf  # grader code: autodiff of the student's penalty
+
+    regularizer = _regularizer(module, name, kwargs)
+    variable = _variable(w)
+    own_penalty = _scalar(regularizer(variable), "regularizer(W)")
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            penalty = regularizer(variable)
+        try:
+            gradient = tape.gradient(penalty, variable)
+        except Exception as exc:  # noqa: BLE001 - e.g. a NumPy float is not differentiable
+            raise ReturnValueError(f"returned a penalty that TensorFlow cannot differentiate ({exc})") from None
+        if gradient is None:
+            raise ReturnValueError("returned a penalty that does not depend on the weights (no gradient)")
+        variable.assign(variable - np.float32(learning_rate) * tf.cast(gradient, tf.float32))
+    return {"own_penalty": own_penalty, "own_kernel": _numpy(variable, "the kernel")}
 
 
 # --- EarlyStopping ----------------------------------------------------------------------
@@ -496,5 +524,20 @@ def early_stopping_fit(module, name, args, kwargs):
     model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse", run_eagerly=True)
     history = model.fit(x, x, validation_data=(x, 0.5 * x), batch_size=16, epochs=epochs,
                         shuffle=False, verbose=0, callbacks=[callback])
+    # The student's own rule, driven by the grader's loop on the same val_loss sequence (and as
+    # many epochs as fit had): fit must do what the callback does on its own.
+    val_losses = [float(v) for v in history.history.get("val_loss", [])]
+    own_val = _own_val_losses(learning_rate, epochs)
+    own_run, own_epoch = _drive(graded_class(module, name)(**kwargs), _marker_model(), own_val,
+                                [0.0] * len(own_val))
     return {"epochs_run": np.asarray(len(history.history["loss"]), dtype=np.int64),
-            "kernel": _numpy(model.layers[0].kernel, "the kernel")}
+            "kernel": _numpy(model.layers[0].kernel, "the kernel"),
+            "val_loss": np.asarray(val_losses, dtype=np.float64),
+            "own_epochs_run": np.asarray(own_run, dtype=np.int64),
+            "own_kernel": np.full((1, 1), 1.0 - (1.0 - 2.0 * learning_rate) ** (own_epoch + 1), dtype=np.float32)}
+
+
+def _own_val_losses(learning_rate: float, epochs: int) -> list:
+    """val_loss after each epoch of early_stopping_fit's model: kernel 1 - (1 - 2η)^t against
+    targets 0.5 x with mean(x²) = 1 gives (kernel - 0.5)² (the grader's own arithmetic)."""
+    return [float((1.0 - (1.0 - 2.0 * learning_rate) ** (t + 1) - 0.5) ** 2) for t in range(epochs)]

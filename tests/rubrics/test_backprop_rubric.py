@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from autograder import scenarios  # noqa: E402
-from autograder.compare import diagnose, judge_case  # noqa: E402
+from autograder.compare import diagnose, diagnose_all, judge_case  # noqa: E402
 from autograder.rubric import Check  # noqa: E402
 from autograder.rubrics.backprop import RUBRIC  # noqa: E402
 from autograder.scenarios import backprop as bp_scenarios  # noqa: E402
@@ -36,6 +36,8 @@ FIXTURES = ROOT / "tests" / "submissions" / "backprop"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())
 CHECKS = {check.number: check for check in RUBRIC.checks}
 FORBIDDEN_ONLY = {"uses_gradient_tape.py"}
+# Fixtures whose mistake no diagnosis models on these checks: they get the generic hint.
+UNDIAGNOSED = {"dense_backward_dW_db_from_da.py": {"4.6"}}
 
 
 def load_module(path: Path, name: str):
@@ -110,7 +112,7 @@ def test_rubric_metadata():
             module_name, _, function = check.scenario.partition(":")
             assert module_name == "backprop" and callable(getattr(bp_scenarios, function))
     assert any(c.hidden for c in RUBRIC.checks) and not all(c.hidden for c in RUBRIC.checks)
-    assert 10 <= RUBRIC.max_score <= 14
+    assert 10 <= RUBRIC.max_score <= 16
     # one dedicated activation_backward check per activation
     names = [c.name for c in RUBRIC.checks if c.function == "activation_backward" and not c.hidden]
     for activation in ("sigmoid", "relu", "tanh", "linear"):
@@ -178,7 +180,8 @@ def test_float_outputs_are_finite_and_moderate():
             for leaf in leaves(out):
                 assert np.issubdtype(leaf.dtype, np.floating), number
                 assert np.all(np.isfinite(leaf)), number
-                assert np.max(np.abs(leaf), initial=0) < 50, number
+                if number != "5.5":  # large weights on purpose: a large, finite loss
+                    assert np.max(np.abs(leaf), initial=0) < 50, number
 
 
 # --- behaviour-specific properties of the cases ------------------------------------------
@@ -307,23 +310,25 @@ def test_fixture_fails_exactly_the_expected_checks(name):
 
 @pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n] and n not in FORBIDDEN_ONLY))
 def test_fixture_failures_are_diagnosed(name):
-    """Where a fixture fails a check that has diagnoses, the engine's ``diagnose`` recognises
-    the first failing case's output (so the feedback names the mistake)."""
+    """Where a fixture fails a check that has diagnoses, the engine's ``diagnose_all``
+    recognises its output on every failing case (so the feedback names the mistake)."""
     module = load_module(FIXTURES / name, f"backprop_fixture_diag_{name[:-3]}")
     undiagnosed = []
     for number in EXPECTED[name]:
         check = CHECKS[number]
         if not check.diagnoses:
             continue
+        failing = []
         for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
             got = run(module, check, call)
-            if isinstance(got, Exception) or passes(check, call, expected, got):
-                continue
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if diagnose(check, call, got, REF) is None:
-                    undiagnosed.append(number)
-            break
-    # dense_backward (4.5, 4.6) cannot tell which activation_backward mistake fed it
+            if not isinstance(got, Exception) and not passes(check, call, expected, got):
+                failing.append((call, got))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if failing and diagnose_all(check, failing, REF) is None:
+                undiagnosed.append(number)
+    # dense_backward (4.5, 4.6) cannot tell which activation_backward mistake fed it; no
+    # mistake model covers dW/db taken from da (the generic hint is shown)
     allowed = {"4.5", "4.6"} if name.split("_")[0] in ("sigmoid", "relu", "tanh") else set()
+    allowed |= UNDIAGNOSED.get(name, set())
     assert set(undiagnosed) <= allowed, undiagnosed

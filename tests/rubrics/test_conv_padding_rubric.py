@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from autograder.compare import diagnose_all  # noqa: E402
 from autograder.rubric import Call, Check  # noqa: E402
 from autograder.rubrics.conv_padding import RUBRIC, lecture_example  # noqa: E402
 
@@ -247,27 +248,42 @@ FIXTURE_MISTAKE = {
     "pad_not_doubled_output_size.py": "size_pad_not_doubled",
     "symmetric_same_padding.py": "same_extra_",
     "zero_pad_pads_channels.py": "zero_pad_all_axes",
+    "same_pads_k_minus_1_any_stride.py": "same_stride_one_rule",
+    "square_kernels_only_ignores_bias.py": "bias_ignored",
 }
+
+
+# Fixtures that make more than one mistake: the checks where the named one must be reported.
+# (On 4.5's inputs conv1d's k - 1 padding gives exactly the output of "the extra zero at the
+# start", which the feedback then names: indistinguishable there, so not asserted.)
+NAMED_ON = {"square_kernels_only_ignores_bias.py": {"3.10"},
+            "same_pads_k_minus_1_any_stride.py": {"3.9", "3.12"}}
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURE_MISTAKE))
 def test_fixture_feedback_names_its_mistake(name):
-    """On the first failing case of every check it fails (what the engine reports), the first
-    matching diagnosis is the fixture's own mistake."""
+    """On every check it fails, the diagnosis the engine shows (the first that reproduces the
+    output on EVERY failing case, ``compare.diagnose_all``) is the fixture's own mistake."""
     module = load_module(FIXTURES / name, f"conv_padding_fixture_diag_{name[:-3]}")
     for number in EXPECTED[name]:
+        if name in NAMED_ON and number not in NAMED_ON[name]:
+            continue
         check = CHECKS[number]
+        failing = []
         for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
             got = run(module, check, call)
             assert not isinstance(got, Exception), (number, got)
-            if matches(expected, got, check):
-                continue
-            diagnosis = first_diagnosis(check, call, got)
-            assert diagnosis is not None, f"{name}: check {number} fails undiagnosed"
-            assert FIXTURE_MISTAKE[name] in diagnosis.mistaken.__name__, (number, diagnosis.hint)
-            break
+            if not matches(expected, got, check):
+                failing.append((call, np.asarray(got)))
+        hint = diagnose_all(check, failing, REF)
+        assert hint is not None, f"{name}: check {number} fails undiagnosed"
+        named = [d for d in check.diagnoses if d.hint == hint][0]
+        assert FIXTURE_MISTAKE[name] in named.mistaken.__name__, (number, hint)
 
 
 def test_every_mistake_fixture_has_a_named_mistake():
     mistakes = {n for n, failing in EXPECTED.items() if failing}
-    assert mistakes - set(FIXTURE_MISTAKE) - FORBIDDEN_ONLY == {"memorised_lecture_answer.py"}
+    # (same_padding_not_supported.py raises its own NotImplementedError: no value to diagnose;
+    # tests/rubrics/test_feedback.py checks that its message is shown.)
+    assert mistakes - set(FIXTURE_MISTAKE) - FORBIDDEN_ONLY == {"memorised_lecture_answer.py",
+                                                               "same_padding_not_supported.py"}

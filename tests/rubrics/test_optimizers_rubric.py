@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from autograder import scenarios  # noqa: E402
-from autograder.compare import diagnose, judge_case  # noqa: E402
+from autograder.compare import diagnose, diagnose_all, judge_case  # noqa: E402
 from autograder.rubric import Check  # noqa: E402
 from autograder.rubrics import optimizers as R  # noqa: E402
 from autograder.rubrics.optimizers import RUBRIC  # noqa: E402
@@ -49,6 +49,8 @@ SOLUTION = ROOT / "solutions" / "optimizers.py"
 FIXTURES = ROOT / "tests" / "submissions" / "optimizers"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())
 SANDBOX_ONLY = {"adam_subclasses_keras_adam.py"}
+# Fixtures whose failing check no mistake model reproduces: no diagnosis, the generic hint.
+UNDIAGNOSED = {"adam_without_epsilon.py": ("5.3",)}
 CHECKS = {check.number: check for check in RUBRIC.checks}
 GROUPS = {str(i): kind for i, kind in enumerate(R.CLASSES + ("minimize_2d",), start=1)}
 
@@ -306,21 +308,37 @@ def test_fixture_fails_exactly_the_expected_checks(name):
 
 @pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n] and n not in SANDBOX_ONLY))
 def test_fixture_failures_name_the_mistake(name):
-    """Where a failing check has diagnoses, the engine's ``diagnose`` recognises the fixture's
-    output on the first failing case (so the feedback names the mistake)."""
+    """Where a failing check has diagnoses, the engine's ``diagnose_all`` recognises the
+    fixture's output on every failing case (so the feedback names the mistake); where no
+    mistake model fits (UNDIAGNOSED), it names none rather than a wrong one."""
     module = load_module(FIXTURES / name, f"optimizers_fixture_diag_{name[:-3]}")
     undiagnosed = []
     for number in EXPECTED[name]:
         check = CHECKS[number]
         if not check.diagnoses:
             continue
+        failing = []
         for call, want in zip(cases(number), expected(number)):
             got = run(module, check, call)
-            if isinstance(got, Exception) or passes(check, call, want, got):
-                continue
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if diagnose(check, call, got, REF) is None:
-                    undiagnosed.append(number)
-            break
-    assert undiagnosed == []
+            if not isinstance(got, Exception) and not passes(check, call, want, got):
+                failing.append((call, got))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if failing and diagnose_all(check, failing, REF) is None:
+                undiagnosed.append(number)
+    assert undiagnosed == sorted(UNDIAGNOSED.get(name, ()))
+
+
+def test_a_short_path_is_told_by_which_end_it_lacks():
+    """compare_path names the missing point only where it is that one: a path without its start
+    and a path without its last point are both one row short."""
+    from autograder.comparisons.optimizers import compare_path
+
+    for name, says in (("minimize_2d_without_start.py", "lacks the starting point"),
+                       ("minimize_2d_without_last_point.py", "lacks the point after the last step")):
+        module = load_module(FIXTURES / name, f"optimizers_fixture_path_{name[:-3]}")
+        check = CHECKS["6.1"]
+        for call, want in zip(cases("6.1"), expected("6.1")):
+            message = compare_path(want, run(module, check, call), call)
+            assert says in message, message
+            assert "starting point" not in message or name.endswith("without_start.py"), message

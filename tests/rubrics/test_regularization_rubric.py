@@ -103,7 +103,7 @@ def test_rubric_metadata():
     for function in RUBRIC.functions:
         group = [c for c in RUBRIC.checks if c.function == function]
         assert any(c.hidden for c in group) and any(not c.hidden for c in group), function
-    assert RUBRIC.max_score == 19.0
+    assert RUBRIC.max_score == 19.5
 
 
 def test_forbidden_names_exist():

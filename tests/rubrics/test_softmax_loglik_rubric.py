@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from autograder.compare import judge_case  # noqa: E402
+from autograder.compare import diagnose_all, judge_case  # noqa: E402
 from autograder.rubric import Call, Check  # noqa: E402
 from autograder.rubrics.softmax_loglik import LECTURE_E, LECTURE_O, LECTURE_Y, RUBRIC  # noqa: E402
 from autograder.scenarios import template_of, to_plain  # noqa: E402
@@ -121,7 +121,8 @@ def test_rubric_metadata():
         assert 0.5 <= check.points <= 1.5
         assert check.hint
         assert check.scenario == "call"
-        assert check.fail_on_warning == (check.number in LARGE), check.number
+        # the spec's stability promises: softmax, log_softmax and the cross-entropies, not the gradient
+        assert check.fail_on_warning == (check.number in LARGE - {"7.2"}), check.number
     for function in RUBRIC.functions:
         group = [c for c in RUBRIC.checks if c.function == function]
         assert any(not c.hidden for c in group), function
@@ -308,23 +309,27 @@ def test_fixture_fails_exactly_the_expected_checks(name):
 
 @pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n]))
 def test_fixture_failures_are_diagnosed(name):
-    """Where a fixture fails a check by a wrong value, the value equals one of the check's
-    diagnoses; a failure by a NumPy warning is explained by the check's hint instead."""
+    """Where a fixture fails a check by wrong finite values, one of the check's diagnoses
+    reproduces them on every failing case (the engine's ``diagnose_all``); a failure by a
+    NumPy warning or by NaN/inf is explained by the check's hint and the comparison's message."""
     module = load_module(FIXTURES / name, f"softmax_loglik_fixture_diag_{name[:-3]}")
     undiagnosed = []
     for number in EXPECTED[name]:
         check = CHECKS[number]
+        failing, explained = [], False
         for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
             value, caught = run(module, check, call)
             if passes(check, call, expected, value, caught):
                 continue
             if check.fail_on_warning and caught:
+                explained = True
                 break
             got = to_plain(value, template_of(expected))
-            with np.errstate(all="ignore"):
-                if check.diagnoses and not any(
-                        judge_case(check, call, to_plain(d.mistaken(REF, call)), got) is None
-                        for d in check.diagnoses):
-                    undiagnosed.append(number)
-            break
+            if not np.all(np.isfinite(np.asarray(got, dtype=float))):
+                explained = True
+                break
+            failing.append((call, got))
+        with np.errstate(all="ignore"):
+            if check.diagnoses and not explained and diagnose_all(check, failing, REF) is None:
+                undiagnosed.append(number)
     assert undiagnosed == []

@@ -52,8 +52,9 @@ def mlp_loss_and_grads(params, x, labels):
     h = np.maximum(z1, 0)
     scores = h @ W2 + b2
     scores = scores - scores.max(axis=1, keepdims=True)
-    probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
-    loss = -np.mean(np.log(probs[np.arange(N), labels]))
+    shifted = scores - scores.max(axis=1, keepdims=True)  # stable for large scores
+    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    loss = -np.mean(shifted[np.arange(N), labels] - np.log(np.exp(shifted).sum(axis=1)))
     dscores = probs.copy()
     dscores[np.arange(N), labels] -= 1
     dscores /= N

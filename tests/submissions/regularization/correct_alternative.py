@@ -84,8 +84,7 @@ class EarlyStopping(keras.callbacks.Callback):
             self.saved = {"weights": [np.array(w, copy=True) for w in self.model.get_weights()]}
         if epoch - best_epoch >= self.patience:
             self.model.stop_training = True
-            if self.restore_best_weights:
-                self.model.set_weights(self.saved["weights"])
 
     def on_train_end(self, logs=None):
-        pass
+        if self.restore_best_weights and self.saved:
+            self.model.set_weights(self.saved["weights"])
