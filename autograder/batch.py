@@ -154,8 +154,8 @@ class BatchGrader:
             return Outcome(item, fault=str(exc))
         except Exception as exc:  # a bug of ours: report it with the student, go on
             return Outcome(item, fault=f"{type(exc).__name__}: {exc}")
-        result["extra_data"] = {"student": item.student, "sha256": self._hashes[item],
-                                "rubric_version": self.version(item.assignment)}
+        result.setdefault("extra_data", {}).update(
+            student=item.student, sha256=self._hashes[item], rubric_version=self.version(item.assignment))
         write_atomic(self.result_path(item, ".md"), report.to_markdown(result))
         write_atomic(self.result_path(item), report.to_json(result))
         return Outcome(item, result=result)
