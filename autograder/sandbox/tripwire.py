@@ -21,8 +21,8 @@ installed with the tripwires): ``compile`` under a library's file name must comp
 exactly that file's bytes (what the import system does; ``compile(src,
 ".../numpy/core/numeric.py", "exec")`` is refused), a file name starting with
 ``<frozen`` is never compiled, an AST is not compiled while student code is on the stack
-(its audit event does not carry the file name), ``code.replace``/``CodeType`` cannot give a
-library file name, and ``marshal.loads`` while student code is on the stack is allowed only
+(its audit event does not carry the file name), ``code.replace``/``CodeType`` called from
+student code cannot give a library file name (library code may: ``types.coroutine``), and ``marshal.loads`` while student code is on the stack is allowed only
 for the import system's own read of a ``.pyc``, whose bytes must equal the file's.
 A class named in the patterns has its ``__init__`` and the methods defined in its own body
 wrapped, so a delegate (``self._inner = keras.optimizers.Adam()`` created at load time, when
@@ -242,8 +242,8 @@ def _code_guard(event: str, args: tuple) -> None:
                 raise PermissionError("sandbox: compiling an AST from student code is not allowed")
         elif _is_library_name(filename) and (filename.startswith("<") or source != _read(filename)):
             raise PermissionError(f"sandbox: compiling code under the library file name {filename}")
-    elif event == "code.__new__":
-        if _is_library_name(args[1]):
+    elif event == "code.__new__":  # code.replace / CodeType; library code (types.coroutine) may
+        if _is_library_name(args[1]) and is_student_code(sys._getframe(2)):
             raise PermissionError(f"sandbox: giving code the library file name {args[1]}")
     elif event == "marshal.loads":
         caller = sys._getframe(2)  # 0: here, 1: the hook, 2: who called marshal.loads
