@@ -176,6 +176,7 @@ def cmd_gradescope(args) -> int:
     if args.run:
         result = gradescope.run(args.assignment, gradescope.autograder_root(args.root))
         print(f"score {result['score']:g} / {result['extra_data']['max_score']:g}")
+        _warn_if_weak(result["extra_data"].get("sandbox"))
         return 0
     if not args.out:
         raise BadInput("--out is required (the autograder .zip to write)")
