@@ -17,7 +17,7 @@ What "student code" means, and why a submission cannot pass for a library: a fra
 library code when its code object's file name lies in the standard library, site-packages
 or the grader. File names are what code objects carry, so the ways of making a code
 object with a chosen file name are closed by an audit hook (``install_code_guard``,
-installed with the tripwires): ``compile`` under a library's file name must compile
+installed by the zygote, so in every sandboxed child): ``compile`` under a library's file name must compile
 exactly that file's bytes (what the import system does; ``compile(src,
 ".../numpy/core/numeric.py", "exec")`` is refused), a file name starting with
 ``<frozen`` is never compiled, an AST is not compiled while student code is on the stack
@@ -274,9 +274,11 @@ def install_code_guard() -> None:
 
 
 def install(patterns: tuple[str, ...]) -> None:
-    """Patch what is importable now and arrange for the rest to be patched on import."""
-    if patterns:
-        install_code_guard()
+    """Patch what is importable now and arrange for the rest to be patched on import.
+
+    (The code guard is installed separately, by the zygote only: in a student's own Jupyter
+    kernel, where ``autograder.inline`` installs the tripwires, it would guard nothing and
+    get in the way of tools that compile ASTs, such as pytest's assertion rewriting.)"""
     for pattern in patterns:
         _patch(pattern)
     if patterns:

@@ -40,6 +40,7 @@ def _preload(config: dict) -> None:
     from . import child, tripwire  # noqa: F401 - loaded before the fork, shared copy-on-write
 
     tripwire.install(tuple(config.get("forbidden", ())))
+    tripwire.install_code_guard()  # no student code object may pass for a library's
 
 
 def _describe_status(status: int) -> dict:
