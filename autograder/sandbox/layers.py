@@ -76,6 +76,7 @@ def probe(scratch: str | None = None) -> dict:
 def require(report: dict) -> None:
     """In the zygote: every layer the probe showed working becomes mandatory for children."""
     privilege.REQUIRED = bool(report.get("unprivileged_uid"))
+    privilege.REQUIRED_TMPFS = bool(report.get("private_tmpfs"))
     landlock.REQUIRED = bool(report.get("landlock"))
     seccomp.REQUIRED = bool(report.get("seccomp"))
 

@@ -40,6 +40,7 @@ _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
 _PR_SET_NO_NEW_PRIVS = 38
 
 REQUIRED = False  # set by the zygote when the probe showed the drop works: then failing is fatal
+REQUIRED_TMPFS = False  # likewise for the private tmpfs
 
 
 class SetupError(Exception):
@@ -146,6 +147,8 @@ def drop(workdir: str, disk_mb: int, files: int, roots: list[str]) -> dict:
             _mount_private_tmpfs(libc, workdir, uid, disk_mb, files, roots)
             report["private_tmpfs"] = True
         except OSError:
+            if REQUIRED_TMPFS:
+                raise
             os.chown(workdir, uid, uid)  # no mount namespace: the plain directory, made its own
             if any(_blocked_ancestor(root) for root in roots):
                 raise OSError(0, "the Python installation is not readable by other users")

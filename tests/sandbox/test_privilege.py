@@ -330,3 +330,20 @@ def test_each_kernel_layer_holds_on_its_own(canary, victim, uid, seccomp_on):
     assert tried["own_nice"] == "ok"  # lowering its own priority is still allowed
     assert _fingerprint(path) == before
     assert _scheduling(victim) == scheduling
+
+
+def test_a_child_that_cannot_apply_a_layer_the_probe_found_exits_before_student_code():
+    # the probe mounts a small tmpfs; a child asked for an impossible one (size=-1m) must not
+    # fall back to the plain directory: it exits, and the submission is reported unloadable
+    box = Sandbox(tensorflow=False, private=private_paths(), limits=Limits(disk_mb=-1))
+    try:
+        assert box.layers["private_tmpfs"]
+        run = SubmissionRun(box, [{"label": "s", "filename": "/student/s.py", "source": "print('ran')\n"}],
+                            ["f"], "s.py")
+        try:
+            load = run.load()
+        finally:
+            run.close()
+        assert "fatal" in load and "load" in load["fatal"], load
+    finally:
+        box.close()
