@@ -173,8 +173,8 @@ def _make_hook(workdir, private, pid, violations):
                 text = _fsdecode(args[0]) if _type(args[0]) is _bytes else args[0]
                 if not text.startswith("/") and ".." in text.split("/"):
                     refuse(f"os.open of a relative path with '..' ({text})")
-                if not inside(path, _workdir) and (
-                        (_type(flags) is _int and flags & _dir_flags) or _isdir(path)):
+                outside = not (inside(path, _workdir) and inside(_realpath(path), _workdir))
+                if outside and ((_type(flags) is _int and flags & _dir_flags) or _isdir(path)):
                     refuse(f"opening the directory {path} (a descriptor outside the work directory)")
             writing = (_type(mode) is _str and (
                 "w" in mode or "a" in mode or "x" in mode or "+" in mode)) or (
