@@ -158,9 +158,9 @@ class BatchGrader:
                 note = (f"Note: the name '{item.student}' cannot be a folder name as it is; these "
                         f"results are in the folder '{item.out_folder}'.")
                 result["output"] = "\n".join(filter(None, [note, result.get("output", "")]))
-            result["extra_data"] = {"student": item.student, "folder": item.out_folder,
-                                    "sha256": self._hashes[item],
-                                    "rubric_version": self.version(item.assignment)}
+            result.setdefault("extra_data", {}).update(
+                student=item.student, folder=item.out_folder, sha256=self._hashes[item],
+                rubric_version=self.version(item.assignment))
             write_atomic(self.result_path(item, ".md"), report.to_markdown(result))
             write_atomic(self.result_path(item), report.to_json(result))
         except GraderFault as exc:

@@ -48,7 +48,37 @@ def cmd_check(args) -> int:
         sys.stdout.write(report.to_json(result) + "\n")
     else:
         report.print_result(result)
+    _warn_if_weak(result.get("extra_data", {}).get("sandbox"))
     return 0
+
+
+def _warn_if_weak(layers_found: dict | None) -> None:
+    """Say on stderr when the sandbox lacked a layer (Landlock, seccomp, its own uid)."""
+    from .sandbox import layers
+
+    if not (layers_found or {}).get("full"):
+        print(f"dlgrade: warning: weak sandbox: {layers.describe(layers_found)}", file=sys.stderr)
+
+
+def require_full_sandbox(allow_weak: bool) -> None:
+    """``dlgrade grade`` grades a class: it refuses a weak sandbox unless told otherwise."""
+    import json
+    import subprocess
+
+    from .sandbox import layers
+
+    probe = subprocess.run([sys.executable, "-m", "autograder.sandbox.layers"], capture_output=True,
+                           text=True, timeout=120)
+    try:
+        found = json.loads(probe.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise GraderFault(f"could not probe the sandbox: {probe.stderr.strip()[-500:]}") from None
+    if found.get("full"):
+        return
+    if not allow_weak:
+        raise BadInput(f"refusing to grade with a weak sandbox ({layers.describe(found)}); run as root on "
+                       "Linux with Landlock and seccomp, or pass --allow-weak-sandbox to accept it")
+    _warn_if_weak(found)
 
 
 def cmd_grade(args) -> int:
@@ -70,6 +100,7 @@ def cmd_grade(args) -> int:
         args.out = args.out or str(Path(args.nbgrader) / "dlgrade")
     if not args.out:
         raise BadInput("--out is required")
+    require_full_sandbox(args.allow_weak_sandbox)
     if args.assignment:
         course.get(args.assignment).rubric()  # an unknown or unreleased name is bad input
         names = [args.assignment]
@@ -148,6 +179,7 @@ def cmd_gradescope(args) -> int:
     if args.run:
         result = gradescope.run(args.assignment, gradescope.autograder_root(args.root))
         print(f"score {result['score']:g} / {result['extra_data']['max_score']:g}")
+        _warn_if_weak(result["extra_data"].get("sandbox"))
         return 0
     if not args.out:
         raise BadInput("--out is required (the autograder .zip to write)")
@@ -183,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--assignment", help="grade only this assignment")
     grade.add_argument("--hidden", action="store_true", help="also run the hidden checks")
     grade.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+    grade.add_argument("--allow-weak-sandbox", action="store_true",
+                       help="grade even where Landlock, seccomp or the child's own uid is missing "
+                            "(not root, an old kernel, macOS); every result says which layers were active")
     grade.set_defaults(func=cmd_grade)
 
     rel = commands.add_parser("release", help="regenerate assignments/ from solutions/")

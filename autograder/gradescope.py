@@ -144,7 +144,8 @@ def gradescope_results(result: dict) -> dict:
         "tests": [{key: visible(test[key]) if key in ("name", "output") else test[key]
                    for key in ("name", "number", "score", "max_score", "status", "visibility", "output")}
                   for test in result["tests"]],
-        "extra_data": {"assignment": result["assignment"], "max_score": result["max_score"]},
+        "extra_data": {"assignment": result["assignment"], "max_score": result["max_score"],
+                       "sandbox": result.get("extra_data", {}).get("sandbox", {})},
     }
 
 

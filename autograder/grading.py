@@ -78,6 +78,7 @@ def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, referenc
         "execution_time": round(time.perf_counter() - started, 3),
         "output": load_summary(loaded, load_report),
         "tests": tests,
+        "extra_data": {"sandbox": dict(getattr(sandbox, "layers", {}))},  # what every child had
     }
 
 

@@ -2,7 +2,8 @@
 
 Life of a child (forked from the zygote, see ``zygote.py``):
 
-1. ``enter_sandbox``: own session, cwd and HOME in its private directory, stdin from
+1. ``enter_sandbox``: own session, its own uid and private tmpfs work directory
+   (``privilege.py``), cwd and HOME in its private directory, stdin from
    /dev/null, stdout/stderr into a capture file, every other descriptor closed, resource
    limits, the Landlock filesystem allow-list, the seccomp filter, and finally the
    audit-hook policy (the forbidden-API
@@ -24,7 +25,7 @@ import sys
 import time
 import types
 
-from . import calls, landlock, limits, policy, seccomp, tripwire, wire
+from . import calls, landlock, limits, policy, privilege, seccomp, tripwire, wire
 from .. import scenarios
 
 OUTPUT_HEAD = 2500  # characters of captured output kept from the start of a request ...
@@ -47,6 +48,8 @@ class Child:
 
     def enter_sandbox(self) -> None:
         os.setsid()
+        privilege.drop(self.workdir, self.config["limits"]["disk_mb"], self.config["limits"]["files"],
+                       landlock.readable_roots(tuple(self.config["private"])))
         os.chdir(self.workdir)
         os.environ.update(HOME=self.workdir, TMPDIR=self.workdir, MPLCONFIGDIR=self.workdir)
         devnull = os.open(os.devnull, os.O_RDONLY)

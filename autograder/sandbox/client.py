@@ -50,7 +50,8 @@ def describe_death(status: dict) -> str:
 # else, so no token or password of the instructor's shell is ever within a student's reach.
 INHERITED_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONPATH", "VIRTUAL_ENV",
                        "KERAS_BACKEND", "CUDA_VISIBLE_DEVICES", "TF_ENABLE_ONEDNN_OPTS",
-                       "OMP_NUM_THREADS", "DLGRADE_MEMORY_MB")
+                       "OMP_NUM_THREADS", "DLGRADE_MEMORY_MB",
+                       "DLGRADE_SIMULATE_MISSING")  # test-only: can only weaken, and says so
 
 
 def zygote_environment() -> dict[str, str]:
@@ -96,6 +97,7 @@ class Sandbox:
         ready = self._read_reply(ZYGOTE_START_TIMEOUT)
         if not ready.get("ready"):
             raise GraderFault(f"the sandbox did not start: {self._log_tail()}")
+        self.layers = dict(ready.get("layers") or {})  # what every child has (layers.py)
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None

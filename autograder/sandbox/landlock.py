@@ -15,7 +15,11 @@ Landlock (Linux >= 5.13) restricts the process itself: after ``restrict``, the c
 
 Landlock also keeps the child from ptrace-like access to processes outside its domain
 (``/proc/<pid>/mem``). Where Landlock is missing (an old kernel, macOS),
-``restrict`` returns False and the audit-hook policy stands alone.
+``restrict`` returns False and the audit-hook policy stands alone; the zygote's probe
+(``layers.py``) then reports the sandbox as weak. Where the probe showed that Landlock
+works, ``REQUIRED`` is set and a failure to apply it raises (the child never runs).
+Landlock does not cover ``chmod``/``chown``/``utime`` nor ``mknod`` of a FIFO: seccomp and
+the child's own uid do (``seccomp.py``, ``privilege.py``).
 """
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ _FILE_RIGHTS_V1 = EXECUTE | WRITE_FILE | READ_FILE
 _ALL_V1 = (1 << 13) - 1          # execute ... make_sym
 _REFER, _TRUNCATE = 1 << 13, 1 << 14
 READ = EXECUTE | READ_FILE | READ_DIR
+REQUIRED = False  # set by the zygote (layers.require): a failure to restrict is then fatal
 
 SYSTEM_ROOTS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/opt",
                 "/sys", "/dev", "/run")
@@ -107,7 +112,18 @@ class _Ruleset:
 
 
 def restrict(workdir: str, private: tuple[str, ...]) -> bool:
-    """Confine this process (and its future threads); False where Landlock is unavailable."""
+    """Confine this process (and its future threads); False where Landlock is unavailable.
+
+    Raises ``SetupError`` instead when ``REQUIRED`` (the zygote's probe showed it works)."""
+    done = _restrict(workdir, private)
+    if not done and REQUIRED:
+        from .privilege import SetupError
+
+        raise SetupError("Landlock worked in the probe but could not be applied")
+    return done
+
+
+def _restrict(workdir: str, private: tuple[str, ...]) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:

@@ -2,6 +2,15 @@
 
 Wall-clock time is enforced by the parent, which kills the child's whole session when a
 check overruns; the limits here bound what one process can take from the machine.
+
+Threads: ``RLIMIT_NPROC`` counts the processes and threads of the child's real uid; with the
+uid of its own (``privilege.py``, grader run as root) that is exactly the child's threads
+(seccomp refuses new processes), capped at ``threads`` or 8 per CPU if more (TensorFlow's
+pools grow with the cores). Under a non-root grader the uid is shared with the grader, so
+the thread cap is not applied (the sandbox is reported weak). Disk: ``disk_mb`` and
+``files`` size the child's private tmpfs (``privilege.py``); ``file_mb`` bounds each file
+in any case. ``RLIMIT_RTPRIO`` = 0 refuses real-time scheduling and ``RLIMIT_NICE`` = 0 any
+raise of priority.
 """
 from __future__ import annotations
 
@@ -16,6 +25,9 @@ class Limits:
     cpu_seconds: int = 300     # CPU time over the child's whole life (RLIMIT_CPU)
     file_mb: int = 64          # largest file the child may write (RLIMIT_FSIZE)
     open_files: int = 256      # descriptors (RLIMIT_NOFILE)
+    threads: int = 512         # threads of the child's own uid (RLIMIT_NPROC), at least 8 per CPU
+    disk_mb: int = 256         # size of the private tmpfs that is the child's work directory
+    files: int = 4096          # inodes of that tmpfs (files and directories)
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -43,3 +55,9 @@ def apply(config: dict) -> None:
     _set(resource.RLIMIT_FSIZE, limits.file_mb * mb)
     _set(resource.RLIMIT_NOFILE, limits.open_files)
     _set(resource.RLIMIT_CORE, 0)
+    _set(resource.RLIMIT_RTPRIO, 0)
+    _set(resource.RLIMIT_NICE, 0)
+    from .privilege import CHILD_UID_BASE
+
+    if os.getuid() >= CHILD_UID_BASE:  # a uid of its own: NPROC counts only this child
+        _set(resource.RLIMIT_NPROC, max(limits.threads, 8 * (os.cpu_count() or 1)))

@@ -6,7 +6,12 @@ audit hooks cannot be removed. It denies, by raising ``PermissionError``:
 - reading or importing grader-private data: ``solutions/``, ``autograder/rubrics/``, the
   reference cache, other children's directories, other processes' ``/proc`` entries;
 - writing, renaming, removing, linking or changing anything outside the child's own
-  temporary directory;
+  temporary directory, also relative to a directory descriptor (``dir_fd``) or through a
+  descriptor (``os.chmod(fd)``): the descriptor's target is looked up in ``/proc/self/fd``;
+- ``os.open`` of a directory (or with ``O_PATH``) outside the work directory, so no
+  descriptor exists that a ``dir_fd``-relative call could start from outside it (the
+  ``open`` audit event does not carry ``dir_fd``), and ``os.open`` of a relative path with
+  ``..`` (which could climb out of a work-dir subdirectory the event cannot see);
 - sockets, subprocesses, ``fork``/``exec``/``spawn``/``system``, signals to other processes,
   ``ctypes``, and walking the garbage collector (which is how one would find this hook).
 
@@ -37,6 +42,10 @@ _WRITE_EVENTS = frozenset({
     "os.utime", "shutil.rmtree", "shutil.move", "shutil.copytree", "shutil.copyfile",
 })
 _TWO_PATH_EVENTS = frozenset({"os.rename", "shutil.move", "shutil.copytree", "shutil.copyfile"})
+# Where a write event's dir_fd arguments are (path i is relative to the descriptor at DIR_FD[i]).
+_DIR_FD_ARGS = {"os.mkdir": (2,), "os.chmod": (2,), "os.chown": (3,), "os.utime": (3,),
+                "os.remove": (1,), "os.rmdir": (1,), "os.rename": (2, 3), "shutil.rmtree": (1,)}
+_DIRECTORY_FLAGS = getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_PATH", 0)
 _READ_EVENTS = frozenset({"os.listdir", "os.scandir", "glob.glob", "os.walk"})
 _WATCHED = (_DENY | _WRITE_EVENTS | _READ_EVENTS
             | {"open", "import", "os.kill", "os.killpg", "object.__setattr__"})
@@ -65,6 +74,8 @@ def _make_hook(workdir, private, pid, violations):
         _str=str, _bytes=bytes, _int=int, _type=type, _fsdecode=os.fsdecode,
         _realpath=os.path.realpath, _pathtypes=(pathlib.PurePosixPath, pathlib.PosixPath),
         _function=type(install), _len=len, _PermissionError=PermissionError, _name=HOOK_NAME,
+        _dir_fd_args=_DIR_FD_ARGS, _dir_flags=_DIRECTORY_FLAGS, _readlink=os.readlink,
+        _isdir=os.path.isdir, _OSError=OSError,
     ):
         if event not in _watched and not event.startswith(("socket.", "ctypes.")):
             return
@@ -119,8 +130,29 @@ def _make_hook(workdir, private, pid, violations):
                         return True  # ways around the path checks
             return False
 
-        def check_write(path_arg):
-            path = as_path(path_arg)
+        def fd_target(fd):
+            # the absolute path a descriptor of this process refers to, or refuse
+            try:
+                target = _readlink(f"/proc/self/fd/{fd}")
+            except _OSError:
+                target = ""
+            if not target.startswith("/"):
+                refuse(f"changing what descriptor {fd} refers to")
+            return target
+
+        def check_write(path_arg, dir_fd=None):
+            if _isinstance(path_arg, _int):  # os.chmod(fd), os.truncate(fd), ...
+                path = fd_target(path_arg)
+            elif _isinstance(dir_fd, _int) and dir_fd >= 0:  # (AT_FDCWD, -100, when not given)
+                base = fd_target(dir_fd)
+                path = as_path(path_arg)  # relative to the work dir: check the descriptor too
+                if not inside(base, _workdir):
+                    refuse(f"writing relative to {base}")
+                text = _fsdecode(path_arg) if _type(path_arg) is _bytes else _str(path_arg)
+                if not text.startswith("/"):
+                    path = as_path(base + "/" + text)
+            else:
+                path = as_path(path_arg)
             if path is None:
                 return
             if not (inside(path, _workdir) and inside(_realpath(path), _workdir)):
@@ -137,6 +169,13 @@ def _make_hook(workdir, private, pid, violations):
             if path is None:
                 return
             mode, flags = args[1], args[2]
+            if mode is None and _type(args[0]) in (_str, _bytes):  # os.open: may be dir_fd-relative
+                text = _fsdecode(args[0]) if _type(args[0]) is _bytes else args[0]
+                if not text.startswith("/") and ".." in text.split("/"):
+                    refuse(f"os.open of a relative path with '..' ({text})")
+                outside = not (inside(path, _workdir) and inside(_realpath(path), _workdir))
+                if outside and ((_type(flags) is _int and flags & _dir_flags) or _isdir(path)):
+                    refuse(f"opening the directory {path} (a descriptor outside the work directory)")
             writing = (_type(mode) is _str and (
                 "w" in mode or "a" in mode or "x" in mode or "+" in mode)) or (
                 _type(flags) is _int and flags & _flags)
@@ -150,9 +189,10 @@ def _make_hook(workdir, private, pid, violations):
                     name == "solutions" or name.startswith(("solutions.", "autograder.rubrics"))):
                 refuse(f"importing {name}")
         elif event in _writes:
-            check_write(args[0])
+            fds = [args[i] if i < _len(args) else None for i in _dir_fd_args.get(event, ())]
+            check_write(args[0], fds[0] if fds else None)
             if event in _two:
-                check_write(args[1])
+                check_write(args[1], fds[1] if _len(fds) > 1 else None)
         elif event in _reads:
             path = as_path(args[0]) if args and args[0] is not None else None
             if path is not None and is_private(path):

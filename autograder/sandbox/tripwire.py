@@ -12,6 +12,29 @@ instantiates it or a student's class inherits from it ("as parents").
 Modules imported later (``import scipy.signal`` inside a student's function) are patched as
 soon as they are loaded, through a meta-path finder. This is a guard for honest mistakes,
 not a security boundary: the verdict itself never trusts the child.
+
+What "student code" means, and why a submission cannot pass for a library: a frame is
+library code when its code object's file name lies in the standard library, site-packages
+or the grader. File names are what code objects carry, so the ways of making a code
+object with a chosen file name are closed by an audit hook (``install_code_guard``,
+installed by the zygote, so in every sandboxed child): ``compile`` under a library's file name must compile
+exactly that file's bytes (what the import system does; ``compile(src,
+".../numpy/core/numeric.py", "exec")`` is refused), a file name starting with
+``<frozen`` is never compiled, an AST is not compiled while student code is on the stack
+(its audit event does not carry the file name), ``code.replace``/``CodeType`` called from
+student code cannot give a library file name (library code may: ``types.coroutine``), and ``marshal.loads`` while student code is on the stack is allowed only
+for the import system's own read of a ``.pyc``, whose bytes must equal the file's.
+A class named in the patterns has its ``__init__`` and the methods defined in its own body
+wrapped, so a delegate (``self._inner = keras.optimizers.Adam()`` created at load time, when
+the tripwires are not armed) trips when the student's code calls its ``update_step``.
+
+The limits, precisely: the tripwire looks at the *immediate* caller. A library function that
+calls what it is given (``np.vectorize(np.convolve)``, ``ThreadPoolExecutor.submit``,
+``functools.reduce`` of a Python helper) calls the forbidden function from a library frame
+and is not caught; nor is a delegate's method inherited from a base class the patterns do
+not name (``Optimizer.apply`` of a delegate ``Adam``), called by the student directly.
+Such uses still have to produce the reference's values to score, which the forbidden
+function alone usually does, so a course that must enforce "no library" needs a review.
 """
 from __future__ import annotations
 
@@ -32,6 +55,7 @@ class ForbiddenAPIError(BaseException):
 class _State:
     def __init__(self) -> None:
         self.active = False
+        self.guarded = False
         self.used: list[str] = []
         paths = sysconfig.get_paths()
         roots = {paths.get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
@@ -87,6 +111,14 @@ def _wrap_class(name: str, cls: type) -> None:
     if getattr(cls.__init__, "_dlgrade_tripwire", None):
         return
     cls.__init__ = _wrap_function(name, cls.__init__, cls)
+    for attribute, value in list(vars(cls).items()):  # its own methods: catches delegates
+        if (attribute.startswith("_") or not isinstance(value, types.FunctionType)
+                or getattr(value, "_dlgrade_tripwire", None)):
+            continue
+        try:
+            setattr(cls, attribute, _wrap_function(f"{name}.{attribute}", value))
+        except (AttributeError, TypeError):
+            pass
 
 
 def _resolve(pattern: str):
@@ -181,8 +213,72 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
         return spec
 
 
+def _student_on_stack(frame) -> bool:
+    while frame is not None:
+        if is_student_code(frame):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except (OSError, ValueError):
+        return None
+
+
+def _is_library_name(filename) -> bool:
+    return isinstance(filename, str) and (filename.startswith(STATE.trusted) or filename.startswith("<frozen"))
+
+
+def _code_guard(event: str, args: tuple) -> None:
+    """Audit hook: no code object gets a library's file name unless it is that library's code."""
+    if event == "compile":
+        source, filename = args[0], args[1]
+        if not isinstance(source, bytes):  # an AST: the event does not say which file name
+            if _student_on_stack(sys._getframe(1)):
+                raise PermissionError("sandbox: compiling an AST from student code is not allowed")
+        elif _is_library_name(filename) and (filename.startswith("<") or source != _read(filename)):
+            raise PermissionError(f"sandbox: compiling code under the library file name {filename}")
+    elif event == "code.__new__":  # code.replace / CodeType; library code (types.coroutine) may
+        if _is_library_name(args[1]) and is_student_code(sys._getframe(2)):
+            raise PermissionError(f"sandbox: giving code the library file name {args[1]}")
+    elif event == "marshal.loads":
+        caller = sys._getframe(2)  # 0: here, 1: the hook, 2: who called marshal.loads
+        if not _student_on_stack(caller):
+            return
+        if caller.f_code.co_name == "_compile_bytecode" and caller.f_code.co_filename.startswith("<frozen importlib"):
+            path = caller.f_locals.get("bytecode_path")
+            on_disk = _read(path) if isinstance(path, str) else None
+            if on_disk is not None and on_disk[16:] == args[0]:
+                return  # the import system reading a real .pyc
+        raise PermissionError("sandbox: loading code with marshal from student code is not allowed")
+
+
+_CODE_EVENTS = frozenset({"compile", "code.__new__", "marshal.loads"})
+
+
+def install_code_guard() -> None:
+    """Add the code-origin audit hook (once; audit hooks cannot be removed)."""
+    if STATE.guarded:
+        return
+    STATE.guarded = True
+
+    def _dlgrade_tripwire_code_guard(event, args, _events=_CODE_EVENTS, _guard=_code_guard):
+        if event in _events:
+            _guard(event, args)
+
+    sys.addaudithook(_dlgrade_tripwire_code_guard)
+
+
 def install(patterns: tuple[str, ...]) -> None:
-    """Patch what is importable now and arrange for the rest to be patched on import."""
+    """Patch what is importable now and arrange for the rest to be patched on import.
+
+    (The code guard is installed separately, by the zygote only: in a student's own Jupyter
+    kernel, where ``autograder.inline`` installs the tripwires, it would guard nothing and
+    get in the way of tools that compile ASTs, such as pytest's assertion rewriting.)"""
     for pattern in patterns:
         _patch(pattern)
     if patterns:

@@ -7,6 +7,12 @@ child) and never runs student code. It speaks newline-delimited JSON on the cont
 ``FD``; a ``spawn`` request carries the child's end of a socketpair as an SCM_RIGHTS
 descriptor.
 
+At start it probes which isolation layers this machine gives a child (``layers.py``),
+makes each that works mandatory for every child, and says which in its ready message
+(``{"ready": true, "pid": P, "layers": {...}}``). The run directory is made traversable
+(``0711``, not listable) so that children, which run under uids of their own, can reach
+their own directory; each child directory stays ``0700``.
+
 Requests: ``{"op": "spawn", "config": {...}}`` -> ``{"pid": P, "workdir": D}``;
 ``{"op": "wait", "pid": P}`` -> ``{"status": ...}`` (reaps the child, removes its directory).
 When the control socket closes, the zygote kills its children and exits.
@@ -21,6 +27,8 @@ import socket
 import sys
 import tempfile
 
+from . import layers
+
 
 def _preload(config: dict) -> None:
     import numpy  # noqa: F401 - every assignment needs it
@@ -32,6 +40,7 @@ def _preload(config: dict) -> None:
     from . import child, tripwire  # noqa: F401 - loaded before the fork, shared copy-on-write
 
     tripwire.install(tuple(config.get("forbidden", ())))
+    tripwire.install_code_guard()  # no student code object may pass for a library's
 
 
 def _describe_status(status: int) -> dict:
@@ -46,9 +55,10 @@ def _describe_status(status: int) -> dict:
 
 
 class Zygote:
-    def __init__(self, control: socket.socket, config: dict) -> None:
+    def __init__(self, control: socket.socket, config: dict, layers: dict | None = None) -> None:
         self.control = control
         self.config = config
+        self.layers = layers or {}
         self.children: dict[int, str] = {}  # pid -> workdir
         self.buffer = b""
 
@@ -103,7 +113,7 @@ class Zygote:
             shutil.rmtree(workdir, ignore_errors=True)
 
     def serve(self) -> None:
-        self.reply({"ready": True, "pid": os.getpid()})
+        self.reply({"ready": True, "pid": os.getpid(), "layers": self.layers})
         while True:
             request, fds = self.read_request()
             if request is None:
@@ -122,8 +132,12 @@ def main(argv: list[str]) -> int:
     fd, config = int(argv[1]), json.loads(argv[2])
     control = socket.socket(fileno=fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    layers.simulate_missing()  # test-only switch: can only remove layers (and says so)
     _preload(config)
-    zygote = Zygote(control, config)
+    os.chmod(config["run_root"], 0o711)
+    found = layers.probe(config["run_root"])
+    layers.require(found)
+    zygote = Zygote(control, config, found)
     try:
         zygote.serve()
     except (OSError, ValueError):

@@ -119,6 +119,7 @@ ATTACKS: dict[str, Expect] = {
     "hostile_return_values": Expect("all_wrong", max_stdout=MAX_STDOUT),
     "memory_scavenge": Expect("all_wrong"),
     "tensorflow_io": Expect("all_wrong"),
+    "privilege_abuse": Expect("all_wrong"),
 }
 
 
