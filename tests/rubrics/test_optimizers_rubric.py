@@ -12,8 +12,9 @@
   expected.json, evaluated on the groups it names (a fixture's other classes are copies of a
   correct implementation; the sandboxed test in tests/test_course.py grades every check),
   with the hint naming the mistake; the correct variants pass every check (in process all but
-  four of the five model.fit checks, to keep this file fast). The fixture that
-  subclasses keras.optimizers.Adam is correct in process: only the sandbox's tripwires catch it.
+  four of the five model.fit checks, to keep this file fast). The fixtures that
+  subclasses keras.optimizers.Adam and the one that delegates to a Keras Adam are correct in
+  process: only the sandbox's tripwires catch them.
 """
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ from autograder.sandbox import wire  # noqa: E402
 SOLUTION = ROOT / "solutions" / "optimizers.py"
 FIXTURES = ROOT / "tests" / "submissions" / "optimizers"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())
-SANDBOX_ONLY = {"adam_subclasses_keras_adam.py"}
+SANDBOX_ONLY = {"adam_subclasses_keras_adam.py", "adam_delegates_to_keras_adam.py"}
 # Fixtures whose failing check no mistake model reproduces: no diagnosis, the generic hint.
 UNDIAGNOSED = {"adam_without_epsilon.py": ("5.3",)}
 CHECKS = {check.number: check for check in RUBRIC.checks}
