@@ -16,7 +16,8 @@ from .errors import BadInput
 from .reference import Reference, for_assignment
 from .rubric import Check, Rubric
 from .sandbox.client import Sandbox
-from .sandbox.runner import SubmissionRun
+from .sandbox.replies import value_bytes
+from .sandbox.runner import Budget, SubmissionRun
 from .scenarios import template_of
 
 MAX_FEEDBACK = 6000
@@ -61,12 +62,29 @@ def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, referenc
                      sandbox: Sandbox, *, hidden: bool = False, figures: Path | None = None) -> dict:
     started = time.perf_counter()
     checks = rubric.select(hidden)
-    run = SubmissionRun(sandbox, loaded.cells, rubric.functions, str(loaded.path))
+    # Visible checks run first, in one child; hidden checks after them in a fresh child (a new
+    # fork, the submission loaded again), so nothing the submission saw or recorded during a
+    # hidden check can reach a visible check's feedback. One time budget covers both.
+    budget = Budget.for_checks(rubric.timeout)
+    scenario_names = sorted({c.scenario for c in checks})
+    runs = {False: SubmissionRun(sandbox, loaded.cells, rubric.functions, str(loaded.path),
+                                 scenario_names, budget)}
+    by_number: dict = {}
     try:
-        load_report = run.load()
-        tests = [grade_check(check, run, reference, rubric, load_report, figures) for check in checks]
+        load_report = runs[False].load()
+        for group in (False, True):
+            for check in (c for c in checks if c.hidden == group):
+                if group not in runs:
+                    runs[False].close()  # one child at a time
+                    runs[True] = SubmissionRun(sandbox, loaded.cells, rubric.functions,
+                                               str(loaded.path), scenario_names, budget)
+                    runs[True].fatal = runs[False].fatal  # a file that cannot load: no retry
+                by_number[id(check)] = grade_check(check, runs[group], reference, rubric,
+                                                   load_report, figures)
     finally:
-        run.close()
+        for run in runs.values():
+            run.close()
+    tests = [by_number[id(check)] for check in checks]
     score = round(sum(t["score"] for t in tests), 6)
     return {
         "assignment": rubric.assignment,
@@ -103,7 +121,8 @@ def grade_check(check: Check, run: SubmissionRun, reference: Reference, rubric: 
                 load_report: dict, figures: Path | None = None) -> dict:
     cases, expected = reference.expected(check)
     templates = [template_of(value) for value in expected]
-    outcome = run.run(check.scenario, check.function, cases, templates, rubric.timeout)
+    outcome = run.run(check.scenario, check.function, cases, templates, rubric.timeout,
+                      [value_bytes(value) for value in expected])
     message = evaluate(check, cases, expected, outcome, reference, load_report, rubric, figures)
     passed = message is None
     return {

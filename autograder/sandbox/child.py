@@ -24,8 +24,10 @@ import sys
 import time
 import types
 
-from . import calls, landlock, limits, policy, seccomp, tripwire, wire
+from . import calls, ground, landlock, limits, policy, seccomp, tripwire, wire
 from .. import scenarios
+
+ground.import_all_scenarios()  # in the zygote: no grader import is needed after the fork
 
 OUTPUT_HEAD = 2500  # characters of captured output kept from the start of a request ...
 OUTPUT_TAIL = 1000  # ... and from its end
@@ -42,6 +44,8 @@ class Child:
         self.capture_fd = -1
         self.seccomp = False
         self.landlock = False
+        self.grader = ground.GraderModules()
+        self.sources: dict[str, list[str]] = {}
 
     # --- set-up ---------------------------------------------------------------------
 
@@ -66,7 +70,12 @@ class Child:
         limits.apply(self.config["limits"])
         self.landlock = landlock.restrict(self.workdir, tuple(self.config["private"]))
         self.seccomp = seccomp.install()
-        policy.install(self.workdir, tuple(self.config["private"]), self.violations)
+        ground.quiet_library_frames()
+        ground.close_signal_handlers()
+        wrapper = tripwire._wrap_function("probe", len).__code__
+        callers, relay, relayed = ground.frame_callers((wrapper,))
+        policy.install(self.workdir, tuple(self.config["private"]), self.violations,
+                       callers, relay, relayed)
 
     # --- output capture -------------------------------------------------------------
 
@@ -110,21 +119,29 @@ class Child:
 
     def _raiser(self, exc: BaseException) -> str | None:
         """Qualified name of the innermost student function in the traceback ("Adam.build")."""
-        where, tb = None, exc.__traceback__
-        while tb is not None:
-            code = tb.tb_frame.f_code
-            if code.co_filename in self.student_files:
-                where = getattr(code, "co_qualname", code.co_name)
-            tb = tb.tb_next
+        where = None
+        for filename, _line, name in ground.walk_traceback(exc):
+            if filename in self.student_files:
+                where = name
         return where if where != "<module>" else None
 
     def student_traceback(self, exc: BaseException) -> str:
-        """The traceback cut down to the student's own lines."""
-        return calls.format_frames(calls.frames_of(exc, self.student_files.__contains__))
+        """The traceback cut down to the student's own lines (their text from the cells sent)."""
+        lines = []
+        frames = [f for f in ground.walk_traceback(exc) if f[0] in self.student_files]
+        for filename, number, name in frames[-8:]:
+            lines.append(f'  File "{filename}", line {number}, in {name}')
+            source = self.sources.get(filename, [])
+            if 0 < number <= len(source) and source[number - 1].strip():
+                lines.append(f"    {source[number - 1].strip()}")
+        return "\n".join(lines)
 
     # --- requests -------------------------------------------------------------------
 
     def load(self, header: dict) -> dict:
+        # Grader code is bound and hidden before the first line of the student's runs.
+        self.grader.bind(list(header.get("scenarios", [])))
+        self.grader.hide()
         module = types.ModuleType("submission")
         module.__file__ = header.get("path", "submission.py")
         module.__builtins__ = builtins
@@ -134,6 +151,7 @@ class Child:
         for cell in header["cells"]:
             filename, source = cell["filename"], cell["source"]
             self.student_files.add(filename)
+            self.sources[filename] = source.splitlines()
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             error = None
             try:
@@ -145,20 +163,28 @@ class Child:
         return {"cells": cells, "defined": defined, "seccomp": self.seccomp, "landlock": self.landlock}
 
     def run(self, header: dict, arrays: list) -> tuple[dict, list]:
-        scenario = scenarios.get(header["scenario"])
+        scenario = self.grader.get(header["scenario"])
         function = header["function"]
         out_arrays: list = []
         results = []
         cases = wire.decode_value(header["cases"], arrays)
-        for (args, kwargs), template in zip(cases, header["templates"]):
+        limits = header.get("max_bytes") or [scenarios.MAX_RESULT_BYTES] * len(cases)
+        for (args, kwargs), template, limit in zip(cases, header["templates"], limits):
             before = len(self.violations)
             started = time.perf_counter()
             result = calls.run_case(scenario, self.module, function, args, kwargs, template,
                                     self.describe_error)
             if result["ok"]:
+                first = len(out_arrays)
                 try:
                     result["value"] = wire.encode_value(result["value"], out_arrays)
+                    size = sum(a.nbytes for a in out_arrays[first:])
+                    if size > limit:
+                        raise scenarios.ReturnValueError(
+                            f"returned {size} bytes of numbers, far more than expected "
+                            "(check the shape of what you return)")
                 except BaseException as exc:  # noqa: BLE001
+                    del out_arrays[first:]
                     result = dict(result, ok=False, error=self.describe_error(exc))
                     del result["value"]
             result["seconds"] = time.perf_counter() - started
@@ -175,6 +201,7 @@ class Child:
                 header, arrays = wire.read_message(reader)
             except wire.PeerClosed:
                 return
+            self.grader.restore()  # whatever a request patched in grader modules is undone
             op = header.get("op")
             if op == "load":
                 reply, out_arrays = self.load(header), []

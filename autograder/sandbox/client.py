@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from ..errors import GraderFault
 from . import wire
 from .limits import Limits
+from .replies import MALFORMED
 
 ZYGOTE_START_TIMEOUT = 180.0
 LOAD_TIMEOUT = 60.0
@@ -193,15 +194,19 @@ class ChildProcess:
     next_id: int = 0
     finished: bool = field(default=False)
 
-    def request(self, header: dict, arrays: list, timeout: float) -> tuple[dict, list]:
-        """Send a request and wait for its reply; ``ChildDied`` if the child does not answer."""
+    def request(self, header: dict, arrays: list, timeout: float,
+                bounds: dict | None = None) -> tuple[dict, list]:
+        """Send a request and wait for its reply; ``ChildDied`` if the child does not answer
+        in time or answers with anything but one well-formed reply of at most ``bounds``
+        (``wire.read_message`` keywords) carrying this request's id."""
         self.next_id += 1
         header = dict(header, id=self.next_id)
         try:
             self.sock.settimeout(timeout)
             wire.send_message(self.sock.fileno(), header, arrays)
             started = time.monotonic()
-            reply, out = wire.read_message(_deadline_reader(self.sock, started + timeout))
+            reply, out = wire.read_message(_deadline_reader(self.sock, started + timeout),
+                                           **(bounds or {}))
         except (socket.timeout, TimeoutError):
             self.kill()
             raise ChildDied(f"it did not finish within {timeout:g} s "
@@ -209,12 +214,11 @@ class ChildProcess:
         except (wire.PeerClosed, BrokenPipeError, ConnectionResetError):
             raise ChildDied(describe_death(self.kill())) from None
         except (wire.ProtocolError, OSError) as exc:
+            self.kill()  # the rest of an oversized frame is never read
+            raise ChildDied(f"{MALFORMED} ({str(exc)[:200]})") from None
+        if type(reply.get("id")) is not int or reply["id"] != header["id"]:
             self.kill()
-            raise ChildDied("the grading channel was corrupted (did your code write to file "
-                            f"descriptors it did not open?): {exc}") from None
-        if reply.get("id") != header["id"]:
-            self.kill()
-            raise ChildDied("the grading channel was corrupted (an out-of-order reply)")
+            raise ChildDied(f"{MALFORMED} (a reply to another request)")
         return reply, out
 
     def kill(self) -> dict:

@@ -1,0 +1,134 @@
+"""Keeping the grader's own code in the child out of the student's reach.
+
+The scenarios (``autograder/scenarios``) and the request loop run in the same interpreter
+as the student's module. What this module does, before any student code runs:
+
+- ``GraderModules.bind``: the scenarios a submission's checks use are looked up once and
+  kept; the child calls these function objects, never ``module.attribute`` at request time;
+- ``GraderModules.hide``: every ``autograder`` module is removed from ``sys.modules`` (and
+  the policy refuses importing them), so student code cannot name them;
+- ``GraderModules.restore``: before each request the grader modules' globals are put back as
+  they were at bind time (a grader object handed to student code, e.g. the ``GraderNormal``
+  initializer, leads to its module's globals through ``__globals__``, which CPython does not
+  audit: whatever a check patched there is gone by the next check);
+- ``frame_callers``: the code objects the audit policy still lets get a frame;
+- ``close_signal_handlers``: ``signal.signal`` refuses (a Python signal handler is handed
+  the interrupted frame, which would lead to the grader's frames below it);
+- ``walk_traceback``: the child's only way into a traceback, which runs no code of the
+  student's (no ``__traceback__`` property, no loader's ``get_source``).
+"""
+from __future__ import annotations
+
+import collections
+import enum
+import importlib
+import inspect
+import logging
+import pkgutil
+import signal
+import sys
+import typing
+
+from .. import scenarios
+
+_TRACEBACK = BaseException.__dict__["__traceback__"]  # the C descriptor, not a subclass's
+
+
+def import_all_scenarios() -> None:
+    """Import every scenario module now (in the zygote), so binding needs no import later."""
+    for info in pkgutil.iter_modules(scenarios.__path__):
+        importlib.import_module(f"{scenarios.__name__}.{info.name}")
+
+
+def walk_traceback(exc: BaseException, limit: int = 200) -> list[tuple[str, int, str]]:
+    """``(filename, line number, qualified name)`` of each frame of ``exc``'s traceback."""
+    out = []
+    tb = _TRACEBACK.__get__(exc)
+    while tb is not None and len(out) < limit:
+        code = tb.tb_frame.f_code
+        out.append((code.co_filename, tb.tb_lineno, code.co_qualname))
+        tb = tb.tb_next
+    return out
+
+
+class GraderModules:
+    def __init__(self) -> None:
+        self.bound: dict[str, object] = {}
+        self.snapshot: dict[object, dict] = {}
+        self.by_name: dict[str, dict] = {}  # module name -> its globals as saved by hide()
+
+    def get(self, name: str):
+        """A scenario bound before student code ran, or found in the saved globals."""
+        if name in self.bound:
+            return self.bound[name]
+        if name in scenarios._BUILTIN:
+            return scenarios._BUILTIN[name]
+        module_name, _, function = name.partition(":")
+        saved = self.by_name.get(f"{scenarios.__name__}.{module_name}", {})
+        if function.startswith("_") or function not in saved:
+            raise KeyError(f"no scenario {name}")
+        return saved[function]
+
+    def bind(self, names: list[str]) -> None:
+        for name in names:
+            if type(name) is str and name not in self.bound:
+                self.bound[name] = scenarios.get(name)
+
+    def hide(self) -> None:
+        for name, module in list(sys.modules.items()):
+            if name == "autograder" or name.startswith("autograder."):
+                self.snapshot[module] = self.by_name[name] = dict(module.__dict__)
+                del sys.modules[name]
+
+    def restore(self) -> None:
+        for module, saved in self.snapshot.items():
+            namespace = module.__dict__  # no comparison: it could run student __eq__
+            namespace.clear()
+            namespace.update(saved)
+
+
+def _refuse_signal_handler(*args, **kwargs):
+    raise PermissionError("sandbox: installing a signal handler is not allowed while grading")
+
+
+def close_signal_handlers() -> None:
+    import _signal
+
+    _signal.signal = _refuse_signal_handler
+    signal.signal = _refuse_signal_handler
+
+
+def quiet_library_frames() -> None:
+    """Library code that asks for frames only for its logs: it gets none (and copes)."""
+    logging.currentframe = lambda: None
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        try:
+            keras.config.disable_traceback_filtering()
+        except Exception:
+            pass
+
+
+def frame_callers(extra: tuple = ()) -> tuple[tuple, object, tuple]:
+    """``(frame_callers, relay, relayed)`` for ``policy.install``: code that uses a frame only
+    to read a name or a file name and hands it to nobody."""
+    direct = [walk_traceback.__code__, collections.namedtuple.__code__,
+              typing._caller.__code__, enum.EnumType._create_.__code__, *extra]
+    relayed = []
+    candidates = {
+        "absl.logging": [("ABSLLogger", "findCaller")],
+        "tensorflow.python.util.deprecation": [(None, "_call_location")],
+        "tensorflow.python.util.tf_stack": [("CurrentModuleFilter", "__init__")],
+        "tensorflow.python.framework.traceable_stack": [
+            ("TraceableObject", "set_filename_and_line_from_caller")],
+    }
+    for module_name, names in candidates.items():
+        module = sys.modules.get(module_name)
+        for owner, name in names:
+            try:
+                target = getattr(getattr(module, owner) if owner else module, name)
+                code = target.__code__
+            except AttributeError:
+                continue
+            (direct if module_name == "absl.logging" else relayed).append(code)
+    return tuple(direct), inspect.currentframe.__code__, tuple(relayed)
