@@ -73,9 +73,9 @@ class Child:
         ground.quiet_library_frames()
         ground.close_signal_handlers()
         wrapper = tripwire._wrap_function("probe", len).__code__
-        callers, relay, relayed = ground.frame_callers((wrapper,))
+        callers, relays = ground.frame_callers((wrapper,))
         policy.install(self.workdir, tuple(self.config["private"]), self.violations,
-                       callers, relay, relayed)
+                       callers, relays)
 
     # --- output capture -------------------------------------------------------------
 

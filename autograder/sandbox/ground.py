@@ -109,26 +109,44 @@ def quiet_library_frames() -> None:
             pass
 
 
-def frame_callers(extra: tuple = ()) -> tuple[tuple, object, tuple]:
-    """``(frame_callers, relay, relayed)`` for ``policy.install``: code that uses a frame only
-    to read a name or a file name and hands it to nobody."""
+# Library functions that ask for a frame only to read a name or a file name: directly
+# (``sys._getframe``), or through ``inspect.currentframe`` / ``traceback.extract_stack``.
+_DIRECT = {
+    "absl.logging": ["ABSLLogger.findCaller"],
+    "typing_extensions": ["_caller"],
+}
+_THROUGH_CURRENTFRAME = {
+    "tensorflow.python.util.deprecation": ["_call_location"],
+    "tensorflow.python.util.tf_decorator": ["make_decorator"],
+    "tensorflow.python.util.tf_stack": ["CurrentModuleFilter.__init__"],
+    "tensorflow.python.framework.traceable_stack": [
+        "TraceableObject.set_filename_and_line_from_caller"],
+}
+_THROUGH_EXTRACT_STACK = {
+    "tensorflow.python.framework.registry": ["Registry.register"],
+}
+
+
+def _codes(table: dict) -> list:
+    codes = []
+    for module_name, names in table.items():
+        for dotted in names:
+            target = sys.modules.get(module_name)
+            for part in dotted.split("."):
+                target = getattr(target, part, None)
+            code = getattr(target, "__code__", None)
+            if code is not None:
+                codes.append(code)
+    return codes
+
+
+def frame_callers(extra: tuple = ()) -> tuple[tuple, tuple]:
+    """``(frame_callers, relays)`` for ``policy.install`` (see its docstring)."""
+    import traceback
+
     direct = [walk_traceback.__code__, collections.namedtuple.__code__,
-              typing._caller.__code__, enum.EnumType._create_.__code__, *extra]
-    relayed = []
-    candidates = {
-        "absl.logging": [("ABSLLogger", "findCaller")],
-        "tensorflow.python.util.deprecation": [(None, "_call_location")],
-        "tensorflow.python.util.tf_stack": [("CurrentModuleFilter", "__init__")],
-        "tensorflow.python.framework.traceable_stack": [
-            ("TraceableObject", "set_filename_and_line_from_caller")],
-    }
-    for module_name, names in candidates.items():
-        module = sys.modules.get(module_name)
-        for owner, name in names:
-            try:
-                target = getattr(getattr(module, owner) if owner else module, name)
-                code = target.__code__
-            except AttributeError:
-                continue
-            (direct if module_name == "absl.logging" else relayed).append(code)
-    return tuple(direct), inspect.currentframe.__code__, tuple(relayed)
+              typing._caller.__code__, enum.EnumType._create_.__code__, *extra,
+              *_codes(_DIRECT)]
+    relays = ((inspect.currentframe.__code__, tuple(_codes(_THROUGH_CURRENTFRAME))),
+              (traceback.extract_stack.__code__, tuple(_codes(_THROUGH_EXTRACT_STACK))))
+    return tuple(direct), relays

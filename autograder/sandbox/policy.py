@@ -72,25 +72,26 @@ HOOK_NAME = "_dlgrade_sandbox_audit_hook"
 
 
 def install(workdir: str, private: tuple[str, ...], violations: list,
-            frame_callers: tuple = (), relay=None, relayed: tuple = ()) -> None:
+            frame_callers: tuple = (), relays: tuple = ()) -> None:
     """Install the policy for a child whose own directory (and cwd) is ``workdir``.
 
     ``private`` are absolute paths the child may neither read nor list; ``violations``
     collects a description of each refused action (for feedback only); ``frame_callers``
-    are the code objects that may still get frames (see "Frames" above), and ``relayed``
-    those that may get one through ``relay`` (the code of ``inspect.currentframe``).
+    are the code objects that may still get frames (see "Frames" above); ``relays`` pairs
+    ``(relay, callers)``: the code ``relay`` (e.g. ``inspect.currentframe``) may get a frame
+    when its caller's code is one of ``callers``.
     """
     workdir = os.path.realpath(workdir)
     hook = _make_hook(workdir, tuple(os.path.realpath(p) for p in private), os.getpid(),
-                      violations, tuple(frame_callers), relay, tuple(relayed))
+                      violations, tuple(frame_callers), tuple(relays))
     sys.addaudithook(hook)
 
 
-def _make_hook(workdir, private, pid, violations, frame_callers=(), relay=None, relayed=()):
+def _make_hook(workdir, private, pid, violations, frame_callers=(), relays=()):
     # By identity: code objects compare equal by value, whatever their globals.
     caller_ids = frozenset(id(code) for code in frame_callers)
-    relayed_ids = frozenset(id(code) for code in relayed)
-    keep = (tuple(frame_callers), relay, tuple(relayed))
+    relay_ids = {id(relay): frozenset(id(code) for code in callers) for relay, callers in relays}
+    keep = (tuple(frame_callers), tuple(relays))
     busy = set()  # threads inside the hook: its own _getframe and f_code events pass
     # Everything the hook needs is bound as a default so that patching builtins, ``os`` or
     # ``posixpath`` from student code cannot change what it decides.
@@ -101,7 +102,8 @@ def _make_hook(workdir, private, pid, violations, frame_callers=(), relay=None, 
         _str=str, _bytes=bytes, _int=int, _type=type, _fsdecode=os.fsdecode,
         _realpath=os.path.realpath, _pathtypes=(pathlib.PurePosixPath, pathlib.PosixPath),
         _function=type(install), _len=len, _PermissionError=PermissionError, _name=HOOK_NAME,
-        _frame_attributes=_FRAME_ATTRIBUTES, _frame_callers=caller_ids, _keep=keep, _busy=busy, _relay=id(relay), _relayed=relayed_ids,
+        _frame_attributes=_FRAME_ATTRIBUTES, _frame_callers=caller_ids, _keep=keep, _busy=busy,
+        _relays=relay_ids, _empty=frozenset(),
         _get_ident=threading.get_ident, _getframe=sys._getframe, _refused=_REFUSED_IMPORTS,
     ):
         if event not in _watched and not event.startswith(("socket.", "ctypes.")):
@@ -118,8 +120,8 @@ def _make_hook(workdir, private, pid, violations, frame_callers=(), relay=None, 
                 caller = _getframe(1)
                 code = id(caller.f_code)
                 allowed = code in _frame_callers or (
-                    code == _relay and caller.f_back is not None
-                    and id(caller.f_back.f_code) in _relayed)
+                    caller.f_back is not None
+                    and id(caller.f_back.f_code) in _relays.get(code, _empty))
             finally:
                 _busy.discard(ident)
             if allowed:
