@@ -62,28 +62,35 @@ def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, referenc
                      sandbox: Sandbox, *, hidden: bool = False, figures: Path | None = None) -> dict:
     started = time.perf_counter()
     checks = rubric.select(hidden)
-    # Visible checks run first, in one child; hidden checks after them in a fresh child (a new
-    # fork, the submission loaded again), so nothing the submission saw or recorded during a
-    # hidden check can reach a visible check's feedback. One time budget covers both.
+    # Visible checks run first, hidden ones after them; and each graded function's checks of
+    # each kind run in a fresh child (a new fork, the submission loaded again). So nothing a
+    # submission sees in a hidden check reaches a visible check's feedback, and whatever it
+    # did to grader objects handed to one function (e.g. an initializer of the grader's)
+    # cannot change another function's checks. One time budget covers all the children.
     budget = Budget.for_checks(rubric.timeout)
     scenario_names = sorted({c.scenario for c in checks})
-    runs = {False: SubmissionRun(sandbox, loaded.cells, rubric.functions, str(loaded.path),
-                                 scenario_names, budget)}
+
+    def new_run() -> SubmissionRun:
+        return SubmissionRun(sandbox, loaded.cells, rubric.functions, str(loaded.path),
+                             scenario_names, budget)
+
+    run = new_run()
     by_number: dict = {}
     try:
-        load_report = runs[False].load()
-        for group in (False, True):
-            for check in (c for c in checks if c.hidden == group):
-                if group not in runs:
-                    runs[False].close()  # one child at a time
-                    runs[True] = SubmissionRun(sandbox, loaded.cells, rubric.functions,
-                                               str(loaded.path), scenario_names, budget)
-                    runs[True].fatal = runs[False].fatal  # a file that cannot load: no retry
-                by_number[id(check)] = grade_check(check, runs[group], reference, rubric,
-                                                   load_report, figures)
+        load_report = run.load()
+        groups: dict = {}
+        for check in checks:
+            groups.setdefault((check.hidden, check.function), []).append(check)
+        for index, key in enumerate(sorted(groups, key=lambda k: k[0])):  # stable: visible first
+            if index:
+                run.close()  # one child at a time
+                fatal, run = run.fatal, new_run()
+                run.fatal = fatal  # a file that cannot be loaded is not retried
+            for check in groups[key]:
+                by_number[id(check)] = grade_check(check, run, reference, rubric, load_report,
+                                                   figures)
     finally:
-        for run in runs.values():
-            run.close()
+        run.close()
     tests = [by_number[id(check)] for check in checks]
     score = round(sum(t["score"] for t in tests), 6)
     return {

@@ -7,10 +7,13 @@ Life of a child (forked from the zygote, see ``zygote.py``):
    limits, the Landlock filesystem allow-list, the seccomp filter, and finally the
    audit-hook policy (the forbidden-API
    tripwires were installed by the zygote).
-2. ``load``: execute the submission's cells in order (errors are recorded, the next cell
+2. ``load``: bind the scenarios the checks use and hide the grader's modules (``ground.py``,
+   which also states the threat model for grader code in the child), then execute the
+   submission's cells in order (errors are recorded, the next cell
    still runs, like Jupyter's "Run All" with errors allowed) into a module ``submission``.
-3. ``run``: for each request, call the graded function (or scenario) on each case's
-   arguments and send back plain arrays, the captured output and any error.
+3. ``run``: for each request, put the grader modules' globals back as they were, call the
+   bound scenario on each case's arguments and send back plain arrays (no larger than the
+   parent allows), the captured output and any error.
 
 Nothing here decides a score. The parent compares the arrays with the reference.
 """

@@ -2,9 +2,10 @@
 
 ``Sandbox`` owns one zygote process (one per assignment in a run) and a private run
 directory under which every child gets its own working directory. ``SubmissionRun`` grades
-one submission: it forks a child, loads the submission into it, sends one request per check,
-and when the child dies (crash, ``os._exit``, timeout, memory) it reports the failure for
-that check and starts a fresh child for the next one.
+one submission (``runner.py``): it forks a child, loads the submission into it, sends one
+request per check, and when the child dies (crash, ``os._exit``, timeout, memory, a
+malformed reply) it reports the failure for that check and starts a fresh child for the
+next one. ``ChildProcess.request`` reads a reply within the caller's size bounds only.
 """
 from __future__ import annotations
 

@@ -16,6 +16,54 @@ as the student's module. What this module does, before any student code runs:
   the interrupted frame, which would lead to the grader's frames below it);
 - ``walk_traceback``: the child's only way into a traceback, which runs no code of the
   student's (no ``__traceback__`` property, no loader's ``get_source``).
+
+With the audit policy (``policy.py``: no grader imports, no frames, no garbage-collector
+walks) and the parent's side (``grading.py`` runs each graded function's checks, visible
+and hidden apart, in a fresh child; ``replies.py`` checks every reply), this is the threat
+model for grader code in the child, against a student using pure Python without ctypes
+(ctypes, and native code in general, is the seccomp/Landlock layers' business):
+
+What holds.
+- Replacing grader functions gains nothing: the child calls the scenario objects it bound
+  before the submission's first line ran; ``autograder.*`` is not in ``sys.modules`` and
+  cannot be imported; ``gc.get_objects``/``get_referrers``/``get_referents`` are refused.
+- Student code gets no frame, so it cannot walk to the scenario's or the request loop's
+  frames, locals or globals: every way of getting one that CPython 3.11 audits is refused in
+  every thread (measured: ``sys._getframe``, ``sys._current_frames``, ``tb_frame``,
+  ``gi_frame``, ``cr_frame``, ``ag_frame``; ``f_back``, ``f_globals``, ``f_locals`` and a
+  function's ``__globals__`` are *not* audited, which is why getting the frame is what is
+  refused), and the two unaudited ways of being handed one are closed: trace/profile
+  functions (``sys.settrace``/``setprofile`` refused) and signal handlers (``signal.signal``
+  replaced, a fresh ``_signal`` not importable). Library code that needs a frame only for a
+  name or a file name is allowed by the identity of its code object (a student cannot
+  forge that; see ``frame_callers``).
+- Nothing a submission sees in a hidden check reaches visible feedback, and nothing it does
+  to grader objects during one function's checks changes another function's checks: both run
+  in different children.
+- Whatever happens in the child, the parent gives points only for values it checks: the
+  reply's structure and size are checked, values are judged against the reference, and
+  checks that run grader code on the student's output in the child (``activation_stats``
+  with the grader's initializer) are recomputed exactly in the parent.
+
+What does not hold (known, not closed).
+- A grader object handed to student code leads to its module's globals through a
+  function's ``__globals__`` (not audited): e.g. ``activation_stats`` receives the grader's
+  ``GraderNormal``, whose methods' globals are ``scenarios.initializers``. Patches there are
+  undone before the next request (``restore``), but a student thread can re-apply them
+  between the restore and their use, and a grader *class*'s attributes can be replaced (type
+  attribute assignment is not audited). Both are limited to the checks of the same graded
+  function, in the same child, and the parent's exact recomputation of those checks.
+- The forbidden-API tripwires' wrappers (e.g. ``numpy.convolve``) lead to the tripwire
+  module's globals the same way; the tripwires are a guard against honest shortcuts, not a
+  security boundary.
+- Libraries the scenarios use in the child (Keras, NumPy) can be patched by the student's
+  code at will; within one check a student can therefore make the grader's Keras calls
+  return whatever its own code could compute. That buys nothing a correct implementation
+  would not, except where the parent's verification is statistical (initializer draws are
+  judged by their statistics, so any code drawing the target distribution passes them).
+- Python itself: a frame source CPython does not audit and this list misses (a new one in a
+  later Python, or a C extension that hands out frames) would reopen the frame walk; the
+  parent's checks above still bound what it can buy.
 """
 from __future__ import annotations
 

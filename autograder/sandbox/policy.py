@@ -102,8 +102,8 @@ def _make_hook(workdir, private, pid, violations, frame_callers=(), relays=()):
         _str=str, _bytes=bytes, _int=int, _type=type, _fsdecode=os.fsdecode,
         _realpath=os.path.realpath, _pathtypes=(pathlib.PurePosixPath, pathlib.PosixPath),
         _function=type(install), _len=len, _PermissionError=PermissionError, _name=HOOK_NAME,
-        _frame_attributes=_FRAME_ATTRIBUTES, _frame_callers=caller_ids, _keep=keep, _busy=busy,
-        _relays=relay_ids, _empty=frozenset(),
+        _frame_attributes=_FRAME_ATTRIBUTES, _frame_callers=caller_ids, _keep=keep,
+        _busy=busy, _relays=relay_ids, _empty=frozenset(),
         _get_ident=threading.get_ident, _getframe=sys._getframe, _refused=_REFUSED_IMPORTS,
     ):
         if event not in _watched and not event.startswith(("socket.", "ctypes.")):

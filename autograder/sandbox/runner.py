@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import replies, wire
 from .client import LOAD_TIMEOUT, ChildDied, ChildProcess, Sandbox
@@ -19,9 +19,10 @@ class Budget:
     """Time one submission may take in the sandbox, over all its children together.
 
     ``load_s`` bounds one load of the submission, ``total_s`` everything (the first load,
-    re-loads after a death, the fresh child of the hidden checks, every check); after
-    ``max_deaths`` children died (crash, exit, timeout, malformed reply) no further check
-    runs. Environment overrides: DLGRADE_LOAD_TIMEOUT, DLGRADE_SUBMISSION_BUDGET,
+    re-loads after a death, the fresh children of later groups of checks, every check);
+    after ``max_deaths`` children died (crash, exit, timeout, malformed reply) in one graded
+    function's checks, that function's remaining checks do not run (other functions' do: one
+    mistake, one check). Environment overrides: DLGRADE_LOAD_TIMEOUT, DLGRADE_SUBMISSION_BUDGET,
     DLGRADE_MAX_DEATHS (seconds, seconds, count).
     """
 
@@ -29,7 +30,7 @@ class Budget:
     total_s: float
     max_deaths: int = 3
     spent_s: float = 0.0
-    deaths: int = 0
+    deaths: dict = field(default_factory=dict)  # graded function -> children that died
 
     @classmethod
     def for_checks(cls, check_timeout: float) -> "Budget":
@@ -42,11 +43,15 @@ class Budget:
     def remaining(self) -> float:
         return max(self.total_s - self.spent_s, 0.0)
 
-    def refusal(self) -> str | None:
-        """Why no further request may run, or None."""
-        if self.deaths >= self.max_deaths:
-            return (f"it was not run: your code's grading process ended {self.deaths} times "
-                    "(see the failed checks above), so the remaining checks are skipped")
+    def died(self, function: str) -> None:
+        self.deaths[function] = self.deaths.get(function, 0) + 1
+
+    def refusal(self, function: str) -> str | None:
+        """Why no further request for ``function`` may run, or None."""
+        deaths = self.deaths.get(function, 0)
+        if deaths >= self.max_deaths:
+            return (f"it was not run: your code's grading process ended {deaths} times in "
+                    f"{function}'s checks (see them), so its remaining checks are skipped")
         if self.remaining() < 0.5:
             return (f"it was not run: your submission used up its time budget of "
                     f"{self.total_s:g} s for loading and all its checks")
@@ -83,37 +88,41 @@ class SubmissionRun:
         self.load_report: dict | None = None
         self.fatal: str | None = None  # the submission cannot even be loaded
 
-    def _request(self, header: dict, arrays: list, limit: float, bounds: dict):
+    def _request(self, header: dict, arrays: list, limit: float, bounds: dict, function: str):
         timeout = max(min(limit, self.budget.remaining()), 0.5)
         started = time.monotonic()
         try:
             return self.child.request(header, arrays, timeout, bounds)
         except ChildDied:
-            self.budget.deaths += 1
+            self.budget.died(function)
             self.child = None
             raise
         finally:
             self.budget.spent_s += time.monotonic() - started
 
-    def _ensure_child(self) -> None:
+    def _ensure_child(self, function: str = "") -> None:
         if self.fatal:
             raise ChildDied(self.fatal)
-        if self.child is not None:
-            return
-        refusal = self.budget.refusal()
+        refusal = self.budget.refusal(function)
         if refusal:
             raise ChildDied(refusal)
+        if self.child is not None:
+            return
         self.child = self.sandbox.spawn()
+        cut_short = self.budget.remaining() < self.budget.load_s
         try:
             reply, _ = self._request(self.load_request, [], self.budget.load_s,
-                                     replies.reply_bounds(len(self.cells)))
+                                     replies.reply_bounds(len(self.cells)), function)
             report = replies.check_load_report(reply, self.cells, self.functions)
         except ChildDied as death:
+            if cut_short and self.budget.remaining() < 0.5:  # the budget ran out, not the load
+                self.budget.deaths[function] -= 1
+                raise ChildDied(self.budget.refusal(function)) from None
             self.fatal = f"while loading your file, {death.reason}"
             raise ChildDied(self.fatal) from None
         except replies.Malformed:
             self.close()
-            self.budget.deaths += 1
+            self.budget.died(function)
             self.fatal = f"while loading your file, {replies.MALFORMED}"
             raise ChildDied(self.fatal) from None
         if self.load_report is None:
@@ -134,7 +143,7 @@ class SubmissionRun:
         ``expected_bytes[i]`` is the size of case i's reference value: the reply may not be
         much larger (it is refused unread otherwise)."""
         try:
-            self._ensure_child()
+            self._ensure_child(function)
         except ChildDied as death:
             return {"died": death.reason}
         expected_bytes = list(expected_bytes or [0] * len(cases))
@@ -146,14 +155,14 @@ class SubmissionRun:
         bounds = replies.reply_bounds(len(cases), sum(expected_bytes))
         bounds["max_arrays"] = sum(_leaves(t) for t in templates) + 16
         try:
-            reply, out = self._request(header, arrays, timeout, bounds)
+            reply, out = self._request(header, arrays, timeout, bounds, function)
         except ChildDied as death:
             return {"died": death.reason}
         try:
             return replies.check_run_reply(reply, out, templates, wire.decode_value)
         except replies.Malformed:
             self.close()
-            self.budget.deaths += 1
+            self.budget.died(function)
             return {"died": replies.MALFORMED}
 
     def close(self) -> None:
