@@ -123,16 +123,16 @@ class Child:
     def _raiser(self, exc: BaseException) -> str | None:
         """Qualified name of the innermost student function in the traceback ("Adam.build")."""
         where = None
-        for filename, _line, name in ground.walk_traceback(exc):
+        for filename, _line, _name, qualname in ground.walk_traceback(exc):
             if filename in self.student_files:
-                where = name
+                where = qualname
         return where if where != "<module>" else None
 
     def student_traceback(self, exc: BaseException) -> str:
         """The traceback cut down to the student's own lines (their text from the cells sent)."""
         lines = []
         frames = [f for f in ground.walk_traceback(exc) if f[0] in self.student_files]
-        for filename, number, name in frames[-8:]:
+        for filename, number, name, _qualname in frames[-8:]:
             lines.append(f'  File "{filename}", line {number}, in {name}')
             source = self.sources.get(filename, [])
             if 0 < number <= len(source) and source[number - 1].strip():

@@ -88,13 +88,13 @@ def import_all_scenarios() -> None:
         importlib.import_module(f"{scenarios.__name__}.{info.name}")
 
 
-def walk_traceback(exc: BaseException, limit: int = 200) -> list[tuple[str, int, str]]:
-    """``(filename, line number, qualified name)`` of each frame of ``exc``'s traceback."""
+def walk_traceback(exc: BaseException, limit: int = 200) -> list[tuple[str, int, str, str]]:
+    """``(filename, line number, name, qualified name)`` of each frame of ``exc``'s traceback."""
     out = []
     tb = _TRACEBACK.__get__(exc)
     while tb is not None and len(out) < limit:
         code = tb.tb_frame.f_code
-        out.append((code.co_filename, tb.tb_lineno, code.co_qualname))
+        out.append((code.co_filename, tb.tb_lineno, code.co_name, code.co_qualname))
         tb = tb.tb_next
     return out
 
@@ -149,10 +149,12 @@ def close_signal_handlers() -> None:
 def quiet_library_frames() -> None:
     """Library code that asks for frames only for its logs: it gets none (and copes)."""
     logging.currentframe = lambda: None
-    keras = sys.modules.get("keras")
-    if keras is not None:
+    # Keras and TensorFlow rewrite an exception's traceback (reading its frames) on the way
+    # out of their functions; that would be refused, so they are told not to.
+    for module_name, path in (("keras", "config"), ("tensorflow", "debugging")):
+        module = sys.modules.get(module_name)
         try:
-            keras.config.disable_traceback_filtering()
+            getattr(getattr(module, path), "disable_traceback_filtering")()
         except Exception:
             pass
 

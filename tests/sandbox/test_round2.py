@@ -158,7 +158,10 @@ def test_slow_import_and_exit_in_every_function_are_bounded(tmp_path):
     died = [o for o in outputs if "exit status 0" in o]
     skipped = [o for o in outputs if "was not run" in o]
     assert result["score"] == 0 and len(died) + len(skipped) == len(outputs), outputs
-    assert any("ended 2 times in conv2d's checks" in o for o in skipped), outputs
+    for prefix in ("1.", "2.", "3.", "4."):  # at most 2 deaths per graded function
+        assert sum(1 for t in result["tests"] if t["number"].startswith(prefix)
+                   and "exit status 0" in t["output"]) <= 2, outputs
+    # 22 checks cannot all load in 20 s: the budget ends the run
     assert any("time budget of 20 s" in o for o in skipped), outputs
     # 22 checks, each re-loading for 3.5 s, took 77 s and more before the budget; now the
     # children's time is at most the budget of 20 s (plus forking and reaping).
