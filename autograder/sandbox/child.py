@@ -78,7 +78,7 @@ class Child:
         wrapper = tripwire._wrap_function("probe", len).__code__
         callers, relays = ground.frame_callers((wrapper,))
         policy.install(self.workdir, tuple(self.config["private"]), self.violations,
-                       callers, relays)
+                       callers, relays, ground.library_roots(), ground.frame_handers())
 
     # --- output capture -------------------------------------------------------------
 

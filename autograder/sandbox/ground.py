@@ -190,6 +190,33 @@ def _codes(table: dict) -> list:
     return codes
 
 
+def library_roots() -> tuple[str, ...]:
+    """The standard library and site-packages (not the grader, not the submission)."""
+    import os
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    roots = {paths.get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots.add(os.path.dirname(os.__file__))
+    return tuple(sorted(os.path.realpath(r) for r in roots if r))
+
+
+# Library functions that get a frame and hand it (or frames below it) to their caller.
+_FRAME_HANDERS = {
+    "inspect": ["currentframe", "stack", "getouterframes", "getinnerframes", "trace"],
+    "traceback": ["walk_stack", "walk_tb"],
+    "bdb": ["Bdb.set_trace"],
+    "tensorflow.python.util.tf_inspect": ["currentframe", "stack"],
+}
+
+
+def frame_handers() -> tuple:
+    import bdb  # noqa: F401 - so that its code is known before the submission can load it
+    import traceback  # noqa: F401
+
+    return tuple(_codes(_FRAME_HANDERS))
+
+
 def frame_callers(extra: tuple = ()) -> tuple[tuple, tuple]:
     """``(frame_callers, relays)`` for ``policy.install`` (see its docstring)."""
     import traceback

@@ -72,26 +72,35 @@ HOOK_NAME = "_dlgrade_sandbox_audit_hook"
 
 
 def install(workdir: str, private: tuple[str, ...], violations: list,
-            frame_callers: tuple = (), relays: tuple = ()) -> None:
+            frame_callers: tuple = (), relays: tuple = (), library_roots: tuple = (),
+            frame_handers: tuple = ()) -> None:
     """Install the policy for a child whose own directory (and cwd) is ``workdir``.
 
     ``private`` are absolute paths the child may neither read nor list; ``violations``
     collects a description of each refused action (for feedback only); ``frame_callers``
     are the code objects that may still get frames (see "Frames" above); ``relays`` pairs
     ``(relay, callers)``: the code ``relay`` (e.g. ``inspect.currentframe``) may get a frame
-    when its caller's code is one of ``callers``.
+    when its caller's code is one of ``callers``. ``sys._getframe`` is also allowed to code
+    from a file under ``library_roots`` (the standard library, site-packages: libraries
+    lazily imported by the submission read module names from frames in many places) unless
+    it is one of ``frame_handers`` (library functions known to hand the frame to their
+    caller, e.g. ``inspect.currentframe``). A submission that compiles its own code under a
+    library's file name passes for library code here (see the threat model in ground.py).
     """
     workdir = os.path.realpath(workdir)
     hook = _make_hook(workdir, tuple(os.path.realpath(p) for p in private), os.getpid(),
-                      violations, tuple(frame_callers), tuple(relays))
+                      violations, tuple(frame_callers), tuple(relays),
+                      tuple(r.rstrip("/") + "/" for r in library_roots), tuple(frame_handers))
     sys.addaudithook(hook)
 
 
-def _make_hook(workdir, private, pid, violations, frame_callers=(), relays=()):
+def _make_hook(workdir, private, pid, violations, frame_callers=(), relays=(), roots=(),
+               handers=()):
     # By identity: code objects compare equal by value, whatever their globals.
     caller_ids = frozenset(id(code) for code in frame_callers)
     relay_ids = {id(relay): frozenset(id(code) for code in callers) for relay, callers in relays}
-    keep = (tuple(frame_callers), tuple(relays))
+    hander_ids = frozenset(id(code) for code in handers)
+    keep = (tuple(frame_callers), tuple(relays), tuple(handers))
     busy = set()  # threads inside the hook: its own _getframe and f_code events pass
     # Everything the hook needs is bound as a default so that patching builtins, ``os`` or
     # ``posixpath`` from student code cannot change what it decides.
@@ -103,7 +112,7 @@ def _make_hook(workdir, private, pid, violations, frame_callers=(), relays=()):
         _realpath=os.path.realpath, _pathtypes=(pathlib.PurePosixPath, pathlib.PosixPath),
         _function=type(install), _len=len, _PermissionError=PermissionError, _name=HOOK_NAME,
         _frame_attributes=_FRAME_ATTRIBUTES, _frame_callers=caller_ids, _keep=keep,
-        _busy=busy, _relays=relay_ids, _empty=frozenset(),
+        _busy=busy, _relays=relay_ids, _empty=frozenset(), _roots=roots, _handers=hander_ids,
         _get_ident=threading.get_ident, _getframe=sys._getframe, _refused=_REFUSED_IMPORTS,
     ):
         if event not in _watched and not event.startswith(("socket.", "ctypes.")):
@@ -119,9 +128,15 @@ def _make_hook(workdir, private, pid, violations, frame_callers=(), relays=()):
             try:
                 caller = _getframe(1)
                 code = id(caller.f_code)
+                outer = caller.f_back
                 allowed = code in _frame_callers or (
-                    caller.f_back is not None
-                    and id(caller.f_back.f_code) in _relays.get(code, _empty))
+                    outer is not None and id(outer.f_code) in _relays.get(code, _empty))
+                if not allowed and event == "sys._getframe" and _roots:
+                    if code not in _handers:  # library code that keeps the frame
+                        allowed = caller.f_code.co_filename.startswith(_roots)
+                    elif outer is not None and id(outer.f_code) not in _handers:
+                        # a frame handed out (inspect.currentframe) to library code
+                        allowed = outer.f_code.co_filename.startswith(_roots)
             finally:
                 _busy.discard(ident)
             if allowed:
