@@ -36,7 +36,12 @@ What holds.
   functions (``sys.settrace``/``setprofile`` refused) and signal handlers (``signal.signal``
   replaced, a fresh ``_signal`` not importable). Library code that needs a frame only for a
   name or a file name is allowed by the identity of its code object (a student cannot
-  forge that; see ``frame_callers``).
+  forge that; see ``frame_callers``); besides, ``sys._getframe`` stays allowed to code from a
+  file of the standard library or site-packages (libraries the submission imports lazily
+  read module names from frames in many places), except to the library functions known to
+  hand the frame to their caller (``inspect.currentframe``/``stack``/``trace``,
+  ``traceback.walk_stack``/``walk_tb``, ``bdb``'s ``set_trace``), which may hand it only to
+  library code.
 - Nothing a submission sees in a hidden check reaches visible feedback, and nothing it does
   to grader objects during one function's checks changes another function's checks: both run
   in different children.
@@ -61,6 +66,12 @@ What does not hold (known, not closed).
   return whatever its own code could compute. That buys nothing a correct implementation
   would not, except where the parent's verification is statistical (initializer draws are
   judged by their statistics, so any code drawing the target distribution passes them).
+- The library-file rule is decided by the code's file name, which a submission can forge
+  (``compile(source, "/usr/lib/python3.11/x.py", "exec")``, or a marshalled code object):
+  such code gets frames. Likewise a library function this module does not list that hands a
+  frame it got from ``sys._getframe`` to its caller would hand it to student code. Refusing
+  ``compile`` under library file names broke legitimate lazy imports of Keras, so it is not
+  done; the tripwires have the same file-name limit (issue 10, section 7).
 - Python itself: a frame source CPython does not audit and this list misses (a new one in a
   later Python, or a C extension that hands out frames) would reopen the frame walk; the
   parent's checks above still bound what it can buy.

@@ -25,7 +25,7 @@ library function, e.g. ``inspect.currentframe``), in every thread, except when t
 object that asks is one of ``frame_callers``: functions that use the frame only to read a
 name or a file name and never hand it out (the tripwires, ``collections.namedtuple``,
 ``typing._caller``, the functional ``Enum`` API, absl's ``findCaller``, the child's own
-traceback walker). The other way to be handed a frame, a Python signal handler, is closed by
+traceback walker), and ``sys._getframe`` called by library code (see ``install``). The other way to be handed a frame, a Python signal handler, is closed by
 the child (it replaces ``signal.signal`` before student code runs; the import of a fresh
 ``_signal`` is refused here).
 
