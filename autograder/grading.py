@@ -17,7 +17,8 @@ from .plots import budget_for, draw_figure  # noqa: F401 (draw_figure: its home 
 from .reference import Reference, for_assignment
 from .rubric import Check, Rubric
 from .sandbox.client import Sandbox
-from .sandbox.runner import SubmissionRun
+from .sandbox.replies import value_bytes
+from .sandbox.runner import Budget, SubmissionRun
 from .scenarios import template_of
 
 MAX_FEEDBACK = 6000
@@ -64,12 +65,36 @@ def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, referenc
     started = time.perf_counter()
     checks = rubric.select(hidden)
     figures = budget_for(figures)  # at most a few bounded plots per submission
-    run = SubmissionRun(sandbox, loaded.cells, rubric.functions, str(loaded.path))
+    # Visible checks run first, hidden ones after them; and each graded function's checks of
+    # each kind run in a fresh child (a new fork, the submission loaded again). So nothing a
+    # submission sees in a hidden check reaches a visible check's feedback, and whatever it
+    # did to grader objects handed to one function (e.g. an initializer of the grader's)
+    # cannot change another function's checks. One time budget covers all the children.
+    budget = Budget.for_checks(rubric.timeout)
+    scenario_names = sorted({c.scenario for c in checks})
+
+    def new_run() -> SubmissionRun:
+        return SubmissionRun(sandbox, loaded.cells, rubric.functions, str(loaded.path),
+                             scenario_names, budget)
+
+    run = new_run()
+    by_number: dict = {}
     try:
         load_report = run.load()
-        tests = [grade_check(check, run, reference, rubric, load_report, figures) for check in checks]
+        groups: dict = {}
+        for check in checks:
+            groups.setdefault((check.hidden, check.function), []).append(check)
+        for index, key in enumerate(sorted(groups, key=lambda k: k[0])):  # stable: visible first
+            if index:
+                run.close()  # one child at a time
+                fatal, run = run.fatal, new_run()
+                run.fatal = fatal  # a file that cannot be loaded is not retried
+            for check in groups[key]:
+                by_number[id(check)] = grade_check(check, run, reference, rubric, load_report,
+                                                   figures)
     finally:
         run.close()
+    tests = [by_number[id(check)] for check in checks]
     score = round(sum(t["score"] for t in tests), 6)
     return {
         "assignment": rubric.assignment,
@@ -107,7 +132,8 @@ def grade_check(check: Check, run: SubmissionRun, reference: Reference, rubric: 
                 load_report: dict, figures: Path | None = None) -> dict:
     cases, expected = reference.expected(check)
     templates = [template_of(value) for value in expected]
-    outcome = run.run(check.scenario, check.function, cases, templates, rubric.timeout)
+    outcome = run.run(check.scenario, check.function, cases, templates, rubric.timeout,
+                      [value_bytes(value) for value in expected])
     message = evaluate(check, cases, expected, outcome, reference, load_report, rubric, figures)
     passed = message is None
     return {

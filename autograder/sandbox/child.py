@@ -8,10 +8,13 @@ Life of a child (forked from the zygote, see ``zygote.py``):
    limits, the Landlock filesystem allow-list, the seccomp filter, and finally the
    audit-hook policy (the forbidden-API
    tripwires were installed by the zygote).
-2. ``load``: execute the submission's cells in order (errors are recorded, the next cell
+2. ``load``: bind the scenarios the checks use and hide the grader's modules (``ground.py``,
+   which also states the threat model for grader code in the child), then execute the
+   submission's cells in order (errors are recorded, the next cell
    still runs, like Jupyter's "Run All" with errors allowed) into a module ``submission``.
-3. ``run``: for each request, call the graded function (or scenario) on each case's
-   arguments and send back plain arrays, the captured output and any error.
+3. ``run``: for each request, put the grader modules' globals back as they were, call the
+   bound scenario on each case's arguments and send back plain arrays (no larger than the
+   parent allows), the captured output and any error.
 
 Nothing here decides a score. The parent compares the arrays with the reference.
 """
@@ -25,8 +28,10 @@ import sys
 import time
 import types
 
-from . import calls, landlock, limits, policy, privilege, seccomp, tripwire, wire
+from . import calls, ground, landlock, limits, policy, privilege, seccomp, tripwire, wire
 from .. import scenarios
+
+ground.import_all_scenarios()  # in the zygote: no grader import is needed after the fork
 
 OUTPUT_HEAD = 2500  # characters of captured output kept from the start of a request ...
 OUTPUT_TAIL = 1000  # ... and from its end
@@ -43,6 +48,8 @@ class Child:
         self.capture_fd = -1
         self.seccomp = False
         self.landlock = False
+        self.grader = ground.GraderModules()
+        self.sources: dict[str, list[str]] = {}
 
     # --- set-up ---------------------------------------------------------------------
 
@@ -69,7 +76,12 @@ class Child:
         limits.apply(self.config["limits"])
         self.landlock = landlock.restrict(self.workdir, tuple(self.config["private"]))
         self.seccomp = seccomp.install()
-        policy.install(self.workdir, tuple(self.config["private"]), self.violations)
+        ground.quiet_library_frames()
+        ground.close_signal_handlers()
+        wrapper = tripwire._wrap_function("probe", len).__code__
+        callers, relays = ground.frame_callers((wrapper,))
+        policy.install(self.workdir, tuple(self.config["private"]), self.violations,
+                       callers, relays, ground.library_roots(), ground.frame_handers())
 
     # --- output capture -------------------------------------------------------------
 
@@ -113,21 +125,29 @@ class Child:
 
     def _raiser(self, exc: BaseException) -> str | None:
         """Qualified name of the innermost student function in the traceback ("Adam.build")."""
-        where, tb = None, exc.__traceback__
-        while tb is not None:
-            code = tb.tb_frame.f_code
-            if code.co_filename in self.student_files:
-                where = getattr(code, "co_qualname", code.co_name)
-            tb = tb.tb_next
+        where = None
+        for filename, _line, _name, qualname in ground.walk_traceback(exc):
+            if filename in self.student_files:
+                where = qualname
         return where if where != "<module>" else None
 
     def student_traceback(self, exc: BaseException) -> str:
-        """The traceback cut down to the student's own lines."""
-        return calls.format_frames(calls.frames_of(exc, self.student_files.__contains__))
+        """The traceback cut down to the student's own lines (their text from the cells sent)."""
+        lines = []
+        frames = [f for f in ground.walk_traceback(exc) if f[0] in self.student_files]
+        for filename, number, name, _qualname in frames[-8:]:
+            lines.append(f'  File "{filename}", line {number}, in {name}')
+            source = self.sources.get(filename, [])
+            if 0 < number <= len(source) and source[number - 1].strip():
+                lines.append(f"    {source[number - 1].strip()}")
+        return "\n".join(lines)
 
     # --- requests -------------------------------------------------------------------
 
     def load(self, header: dict) -> dict:
+        # Grader code is bound and hidden before the first line of the student's runs.
+        self.grader.bind(list(header.get("scenarios", [])))
+        self.grader.hide()
         module = types.ModuleType("submission")
         module.__file__ = header.get("path", "submission.py")
         module.__builtins__ = builtins
@@ -137,6 +157,7 @@ class Child:
         for cell in header["cells"]:
             filename, source = cell["filename"], cell["source"]
             self.student_files.add(filename)
+            self.sources[filename] = source.splitlines()
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             error = None
             try:
@@ -148,20 +169,28 @@ class Child:
         return {"cells": cells, "defined": defined, "seccomp": self.seccomp, "landlock": self.landlock}
 
     def run(self, header: dict, arrays: list) -> tuple[dict, list]:
-        scenario = scenarios.get(header["scenario"])
+        scenario = self.grader.get(header["scenario"])
         function = header["function"]
         out_arrays: list = []
         results = []
         cases = wire.decode_value(header["cases"], arrays)
-        for (args, kwargs), template in zip(cases, header["templates"]):
+        limits = header.get("max_bytes") or [scenarios.MAX_RESULT_BYTES] * len(cases)
+        for (args, kwargs), template, limit in zip(cases, header["templates"], limits):
             before = len(self.violations)
             started = time.perf_counter()
             result = calls.run_case(scenario, self.module, function, args, kwargs, template,
                                     self.describe_error)
             if result["ok"]:
+                first = len(out_arrays)
                 try:
                     result["value"] = wire.encode_value(result["value"], out_arrays)
+                    size = sum(a.nbytes for a in out_arrays[first:])
+                    if size > limit:
+                        raise scenarios.ReturnValueError(
+                            f"returned {size} bytes of numbers, far more than expected "
+                            "(check the shape of what you return)")
                 except BaseException as exc:  # noqa: BLE001
+                    del out_arrays[first:]
                     result = dict(result, ok=False, error=self.describe_error(exc))
                     del result["value"]
             result["seconds"] = time.perf_counter() - started
@@ -178,6 +207,7 @@ class Child:
                 header, arrays = wire.read_message(reader)
             except wire.PeerClosed:
                 return
+            self.grader.restore()  # whatever a request patched in grader modules is undone
             op = header.get("op")
             if op == "load":
                 reply, out_arrays = self.load(header), []

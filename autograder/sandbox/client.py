@@ -2,9 +2,10 @@
 
 ``Sandbox`` owns one zygote process (one per assignment in a run) and a private run
 directory under which every child gets its own working directory. ``SubmissionRun`` grades
-one submission: it forks a child, loads the submission into it, sends one request per check,
-and when the child dies (crash, ``os._exit``, timeout, memory) it reports the failure for
-that check and starts a fresh child for the next one.
+one submission (``runner.py``): it forks a child, loads the submission into it, sends one
+request per check, and when the child dies (crash, ``os._exit``, timeout, memory, a
+malformed reply) it reports the failure for that check and starts a fresh child for the
+next one. ``ChildProcess.request`` reads a reply within the caller's size bounds only.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from ..errors import GraderFault
 from . import wire
 from .limits import Limits
+from .replies import MALFORMED
 
 ZYGOTE_START_TIMEOUT = 180.0
 LOAD_TIMEOUT = 60.0
@@ -195,15 +197,19 @@ class ChildProcess:
     next_id: int = 0
     finished: bool = field(default=False)
 
-    def request(self, header: dict, arrays: list, timeout: float) -> tuple[dict, list]:
-        """Send a request and wait for its reply; ``ChildDied`` if the child does not answer."""
+    def request(self, header: dict, arrays: list, timeout: float,
+                bounds: dict | None = None) -> tuple[dict, list]:
+        """Send a request and wait for its reply; ``ChildDied`` if the child does not answer
+        in time or answers with anything but one well-formed reply of at most ``bounds``
+        (``wire.read_message`` keywords) carrying this request's id."""
         self.next_id += 1
         header = dict(header, id=self.next_id)
         try:
             self.sock.settimeout(timeout)
             wire.send_message(self.sock.fileno(), header, arrays)
             started = time.monotonic()
-            reply, out = wire.read_message(_deadline_reader(self.sock, started + timeout))
+            reply, out = wire.read_message(_deadline_reader(self.sock, started + timeout),
+                                           **(bounds or {}))
         except (socket.timeout, TimeoutError):
             self.kill()
             raise ChildDied(f"it did not finish within {timeout:g} s "
@@ -211,12 +217,11 @@ class ChildProcess:
         except (wire.PeerClosed, BrokenPipeError, ConnectionResetError):
             raise ChildDied(describe_death(self.kill())) from None
         except (wire.ProtocolError, OSError) as exc:
+            self.kill()  # the rest of an oversized frame is never read
+            raise ChildDied(f"{MALFORMED} ({str(exc)[:200]})") from None
+        if type(reply.get("id")) is not int or reply["id"] != header["id"]:
             self.kill()
-            raise ChildDied("the grading channel was corrupted (did your code write to file "
-                            f"descriptors it did not open?): {exc}") from None
-        if reply.get("id") != header["id"]:
-            self.kill()
-            raise ChildDied("the grading channel was corrupted (an out-of-order reply)")
+            raise ChildDied(f"{MALFORMED} (a reply to another request)")
         return reply, out
 
     def kill(self) -> dict:

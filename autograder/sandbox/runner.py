@@ -1,37 +1,132 @@
-"""Grade one submission in the sandbox, check by check, surviving a child that dies."""
+"""Grade one submission in the sandbox, check by check, surviving a child that dies.
+
+Every reply of the child is checked by ``replies.py`` before it is used, and all the time the
+child takes (its loads, re-loads after a death, its checks) is charged to one per-submission
+:class:`Budget`: once it is spent, or after a few deaths, the remaining checks are not run.
+"""
 from __future__ import annotations
 
+import os
+import time
+from dataclasses import dataclass, field
+
+from . import replies, wire
 from .client import LOAD_TIMEOUT, ChildDied, ChildProcess, Sandbox
-from . import wire
+
+
+@dataclass
+class Budget:
+    """Time one submission may take in the sandbox, over all its children together.
+
+    ``load_s`` bounds one load of the submission, ``total_s`` everything (the first load,
+    re-loads after a death, the fresh children of later groups of checks, every check);
+    after ``max_deaths`` children died (crash, exit, timeout, malformed reply) in one graded
+    function's checks, that function's remaining checks do not run (other functions' do: one
+    mistake, one check). Environment overrides: DLGRADE_LOAD_TIMEOUT, DLGRADE_SUBMISSION_BUDGET,
+    DLGRADE_MAX_DEATHS (seconds, seconds, count).
+    """
+
+    load_s: float
+    total_s: float
+    max_deaths: int = 3
+    spent_s: float = 0.0
+    deaths: dict = field(default_factory=dict)  # graded function -> children that died
+
+    @classmethod
+    def for_checks(cls, check_timeout: float) -> "Budget":
+        load = float(os.environ.get("DLGRADE_LOAD_TIMEOUT", LOAD_TIMEOUT))
+        default_total = load + max(300.0, 10 * check_timeout)
+        return cls(load_s=load,
+                   total_s=float(os.environ.get("DLGRADE_SUBMISSION_BUDGET", default_total)),
+                   max_deaths=int(os.environ.get("DLGRADE_MAX_DEATHS", 3)))
+
+    def remaining(self) -> float:
+        return max(self.total_s - self.spent_s, 0.0)
+
+    def died(self, function: str) -> None:
+        self.deaths[function] = self.deaths.get(function, 0) + 1
+
+    def refusal(self, function: str) -> str | None:
+        """Why no further request for ``function`` may run, or None."""
+        deaths = self.deaths.get(function, 0)
+        if deaths >= self.max_deaths:
+            return (f"it was not run: your code's grading process ended {deaths} times in "
+                    f"{function}'s checks (see them), so its remaining checks are skipped")
+        if self.remaining() < 0.5:
+            return (f"it was not run: your submission used up its time budget of "
+                    f"{self.total_s:g} s for loading and all its checks")
+        return None
+
+
+def _leaves(template) -> int:
+    if template == "array":
+        return 1
+    if isinstance(template, dict) and "seq" in template:
+        return sum(_leaves(t) for t in template["seq"])
+    if isinstance(template, dict) and "map" in template:
+        return sum(_leaves(t) for t in template["map"].values())
+    return 0
 
 
 class SubmissionRun:
     """One submission's session: a child with the submission loaded, re-forked when it dies.
 
-    ``cells`` are dicts ``{"label", "filename", "source"}`` in execution order.
+    ``cells`` are dicts ``{"label", "filename", "source"}`` in execution order;
+    ``scenarios`` the names of the scenarios the checks will use (the child binds them before
+    any student code runs). Several runs of one submission may share one ``budget``.
     """
 
-    def __init__(self, sandbox: Sandbox, cells: list[dict], functions: list[str], path: str) -> None:
+    def __init__(self, sandbox: Sandbox, cells: list[dict], functions: list[str], path: str,
+                 scenarios: list[str] = (), budget: Budget | None = None) -> None:
         self.sandbox = sandbox
-        self.load_request = {"op": "load", "cells": cells, "functions": functions, "path": path}
+        self.cells = list(cells)
+        self.functions = list(functions)
+        self.load_request = {"op": "load", "cells": cells, "functions": functions, "path": path,
+                             "scenarios": sorted(set(scenarios))}
+        self.budget = budget or Budget.for_checks(60.0)
         self.child: ChildProcess | None = None
         self.load_report: dict | None = None
         self.fatal: str | None = None  # the submission cannot even be loaded
 
-    def _ensure_child(self) -> None:
+    def _request(self, header: dict, arrays: list, limit: float, bounds: dict, function: str):
+        timeout = max(min(limit, self.budget.remaining()), 0.5)
+        started = time.monotonic()
+        try:
+            return self.child.request(header, arrays, timeout, bounds)
+        except ChildDied:
+            self.budget.died(function)
+            self.child = None
+            raise
+        finally:
+            self.budget.spent_s += time.monotonic() - started
+
+    def _ensure_child(self, function: str = "") -> None:
         if self.fatal:
             raise ChildDied(self.fatal)
+        refusal = self.budget.refusal(function)
+        if refusal:
+            raise ChildDied(refusal)
         if self.child is not None:
             return
-        child = self.sandbox.spawn()
+        self.child = self.sandbox.spawn()
+        cut_short = self.budget.remaining() < self.budget.load_s
         try:
-            reply, _ = child.request(self.load_request, [], LOAD_TIMEOUT)
+            reply, _ = self._request(self.load_request, [], self.budget.load_s,
+                                     replies.reply_bounds(len(self.cells)), function)
+            report = replies.check_load_report(reply, self.cells, self.functions)
         except ChildDied as death:
+            if cut_short and self.budget.remaining() < 0.5:  # the budget ran out, not the load
+                self.budget.deaths[function] -= 1
+                raise ChildDied(self.budget.refusal(function)) from None
             self.fatal = f"while loading your file, {death.reason}"
             raise ChildDied(self.fatal) from None
+        except replies.Malformed:
+            self.close()
+            self.budget.died(function)
+            self.fatal = f"while loading your file, {replies.MALFORMED}"
+            raise ChildDied(self.fatal) from None
         if self.load_report is None:
-            self.load_report = reply
-        self.child = child
+            self.load_report = report
 
     def load(self) -> dict:
         """Load the submission (once) and return the load report, or ``{"fatal": reason}``."""
@@ -41,30 +136,34 @@ class SubmissionRun:
             return {"fatal": death.reason}
         return self.load_report
 
-    def run(self, scenario: str, function: str, cases: list, templates: list, timeout: float) -> dict:
-        """Run one check's cases; returns ``{"results": [...], "output": str}`` or ``{"died": reason}``."""
+    def run(self, scenario: str, function: str, cases: list, templates: list, timeout: float,
+            expected_bytes: list[int] | None = None) -> dict:
+        """Run one check's cases; returns ``{"results": [...], "output": str}`` or ``{"died": reason}``.
+
+        ``expected_bytes[i]`` is the size of case i's reference value: the reply may not be
+        much larger (it is refused unread otherwise)."""
         try:
-            self._ensure_child()
+            self._ensure_child(function)
         except ChildDied as death:
             return {"died": death.reason}
+        expected_bytes = list(expected_bytes or [0] * len(cases))
         arrays: list = []
         encoded = wire.encode_value([(c.args, c.kwargs) for c in cases], arrays)
-        header = {"op": "run", "scenario": scenario, "function": function,
-                  "cases": encoded, "templates": templates}
+        header = {"op": "run", "scenario": scenario, "function": function, "cases": encoded,
+                  "templates": templates,
+                  "max_bytes": [2 * n + replies.ARRAY_MARGIN // 2 for n in expected_bytes]}
+        bounds = replies.reply_bounds(len(cases), sum(expected_bytes))
+        bounds["max_arrays"] = sum(_leaves(t) for t in templates) + 16
         try:
-            reply, out = self.child.request(header, arrays, timeout)
+            reply, out = self._request(header, arrays, timeout, bounds, function)
         except ChildDied as death:
-            self.child = None
             return {"died": death.reason}
         try:
-            results = reply["results"]
-            for result in results:
-                if result.get("ok"):
-                    result["value"] = wire.decode_value(result["value"], out)
-            return {"results": results, "output": str(reply.get("output", ""))}
-        except (KeyError, TypeError, AttributeError, wire.ProtocolError):
+            return replies.check_run_reply(reply, out, templates, wire.decode_value)
+        except replies.Malformed:
             self.close()
-            return {"died": "the grading process sent a malformed reply"}
+            self.budget.died(function)
+            return {"died": replies.MALFORMED}
 
     def close(self) -> None:
         if self.child is not None:

@@ -118,24 +118,39 @@ def _read_exact(reader, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def _read_frame(reader) -> bytes:
+class TooLarge(ProtocolError):
+    """A frame header announced more bytes than the reader allows; nothing of it was read."""
+
+
+def _read_frame(reader, limit: int = MAX_FRAME) -> bytes:
     (length,) = _LEN.unpack(_read_exact(reader, _LEN.size))
-    if length > MAX_FRAME:
-        raise ProtocolError(f"frame of {length} bytes exceeds the limit")
+    if length > min(limit, MAX_FRAME):
+        # Checked before a single byte of the frame is read: the caller kills the peer.
+        raise TooLarge(f"a frame of {length} bytes (at most {min(limit, MAX_FRAME)} expected)")
     return _read_exact(reader, length)
 
 
-def read_message(reader) -> tuple[dict, list[np.ndarray]]:
-    """Read one message with ``reader(n) -> bytes`` (``b''`` at end of stream)."""
+def read_message(reader, max_header: int = MAX_FRAME, max_arrays_bytes: int = MAX_FRAME,
+                 max_arrays: int = 10_000) -> tuple[dict, list[np.ndarray]]:
+    """Read one message with ``reader(n) -> bytes`` (``b''`` at end of stream).
+
+    The header frame may hold at most ``max_header`` bytes and the array frames at most
+    ``max_arrays_bytes`` together; each frame's length is checked before it is read, so a
+    hostile peer can never make the reader buffer more than these bounds.
+    """
     try:
-        header = json.loads(_read_frame(reader))
+        header = json.loads(_read_frame(reader, max_header))
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ProtocolError("bad header frame") from None
-    if not isinstance(header, dict) or not isinstance(header.get("n_arrays"), int):
+    if not isinstance(header, dict) or type(header.get("n_arrays")) is not int:
         raise ProtocolError("bad header")
-    if not 0 <= header["n_arrays"] <= 10_000:
+    if not 0 <= header["n_arrays"] <= max_arrays:
         raise ProtocolError("too many arrays")
-    arrays = [_load_array(_read_frame(reader)) for _ in range(header["n_arrays"])]
+    arrays, budget = [], max_arrays_bytes
+    for _ in range(header["n_arrays"]):
+        frame = _read_frame(reader, budget)
+        budget -= len(frame)
+        arrays.append(_load_array(frame))
     return header, arrays
 
 

@@ -164,7 +164,10 @@ def test_forbidden_api_is_fine_outside_graded_calls(sandbox):
 def test_timeout_kills_a_loop_that_ignores_sigterm_and_the_next_check_runs(sandbox):
     source = textwrap.dedent("""
         import signal
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        except PermissionError:  # refused since handlers are handed frames; the loop still runs
+            pass
         def spin(x):
             while True:
                 pass

@@ -71,3 +71,16 @@ def test_malformed_values_are_rejected():
     for bad in ({"$a": 5}, {"$x": 1}, {"$seq": 3}, [1, 2]):
         with pytest.raises(wire.ProtocolError):
             wire.decode_value(bad, [])
+
+
+def test_an_oversized_frame_is_refused_before_it_is_read():
+    header = json.dumps({"n_arrays": 1}).encode()
+    stream = io.BytesIO(struct.pack(">Q", len(header)) + header + struct.pack(">Q", 1 << 28)
+                        + b"\0" * (1 << 20))
+    with pytest.raises(wire.TooLarge):
+        wire.read_message(stream.read, max_header=1024, max_arrays_bytes=4096)
+    assert stream.tell() == 8 + len(header) + 8  # nothing of the announced frame was read
+    big_header = json.dumps({"n_arrays": 0, "x": "a" * 5000}).encode()
+    with pytest.raises(wire.TooLarge):
+        wire.read_message(io.BytesIO(struct.pack(">Q", len(big_header)) + big_header).read,
+                          max_header=1024)
