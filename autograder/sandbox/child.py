@@ -78,8 +78,9 @@ class Child:
         self.seccomp = seccomp.install()
         ground.quiet_library_frames()
         ground.close_signal_handlers()
+        # The tripwires' wrappers and code-origin guard read the caller's frame, never hand it on.
         wrapper = tripwire._wrap_function("probe", len).__code__
-        callers, relays = ground.frame_callers((wrapper,))
+        callers, relays = ground.frame_callers((wrapper, tripwire._code_guard.__code__))
         policy.install(self.workdir, tuple(self.config["private"]), self.violations,
                        callers, relays, ground.library_roots(), ground.frame_handers())
 
