@@ -66,12 +66,14 @@ What does not hold (known, not closed).
   return whatever its own code could compute. That buys nothing a correct implementation
   would not, except where the parent's verification is statistical (initializer draws are
   judged by their statistics, so any code drawing the target distribution passes them).
-- The library-file rule is decided by the code's file name, which a submission can forge
-  (``compile(source, "/usr/lib/python3.11/x.py", "exec")``, or a marshalled code object):
-  such code gets frames. Likewise a library function this module does not list that hands a
-  frame it got from ``sys._getframe`` to its caller would hand it to student code. Refusing
-  ``compile`` under library file names broke legitimate lazy imports of Keras, so it is not
-  done; the tripwires have the same file-name limit (issue 10, section 7).
+- The library-file rule is decided by the code's file name. A submission cannot give its
+  own code a library's file name: the tripwire's code-origin guard (``tripwire._code_guard``,
+  installed by the zygote) refuses ``compile`` under a library file name unless it compiles
+  that file's exact bytes, ``code.replace``/``CodeType`` to such a name from student code,
+  AST compiles and ``marshal.loads`` while student code is on the stack (the import system
+  reading a real ``.pyc`` excepted). A library function this module does not list that
+  hands a frame it got from ``sys._getframe`` to its caller would still hand it to student
+  code.
 - Python itself: a frame source CPython does not audit and this list misses (a new one in a
   later Python, or a C extension that hands out frames) would reopen the frame walk; the
   parent's checks above still bound what it can buy.
