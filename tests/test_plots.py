@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -116,9 +115,8 @@ def test_a_long_path_is_thinned_before_it_is_drawn(tmp_path):
 
     long_path = np.linspace([-7.0, 2.0], [0.0, 0.0], 900_000)
     check = Check("6.1", "minimize_2d: x", "minimize_2d", 1.0, lambda rng: [], seed=0, figure=recording)
-    started = time.monotonic()
     line = plots.draw_figure(check, lecture_path(), long_path, Call((), {}), tmp_path / "p.png")
-    assert time.monotonic() - started < 120 and line.startswith("Plot of")
+    assert line.startswith("Plot of")
     assert seen == [((31, 2), (plots.MAX_POINTS, 2), [-7.0, 2.0], [0.0, 0.0])]
     assert (tmp_path / "p.png").read_bytes()[:8] == PNG
 
@@ -140,20 +138,38 @@ def test_a_submission_gets_a_bounded_number_and_time_of_plots(tmp_path, monkeypa
     assert len(list((tmp_path / "b").glob("*.png"))) == 1
 
 
-@pytest.mark.skipif(not course.get("optimizers").available, reason="optimizers not released")
-def test_check_with_a_900000_point_path_plots_quickly(tmp_path):
+def _check_long_path(tmp_path, points):
     stub = course.get("optimizers").stub_path.read_text()
     path = tmp_path / "optimizers.py"
     path.write_text(stub + "\n\ndef minimize_2d(optimizer, start=(-7.0, 2.0), steps=30):\n"
-                    "    import numpy as np\n    return np.linspace(start, (0.0, 0.0), 900_000)\n")
-    started = time.monotonic()
+                    f"    import numpy as np\n    return np.linspace(start, (0.0, 0.0), {points})\n")
     result = subprocess.run(
         [sys.executable, "-m", "autograder", "check", "optimizers", str(path), "--json", "--hidden",
          "--plots", str(tmp_path / "plots")],
         cwd=ROOT, capture_output=True, text=True, timeout=600, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
     assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started < 300
+    return {t["number"]: t for t in json.loads(result.stdout)["tests"]}
+
+
+@pytest.mark.skipif(not course.get("optimizers").available, reason="optimizers not released")
+def test_check_with_a_long_path_draws_it_thinned(tmp_path):
+    # more points than plots.MAX_POINTS, within the per-case reply budget (sandbox/runner.py:
+    # twice the reference's bytes plus half of replies.ARRAY_MARGIN, about 2,100 points here)
+    from autograder import plots
+
+    assert plots.MAX_POINTS < 2050
+    tests = _check_long_path(tmp_path, 2050)
     drawn = sorted(p.name for p in (tmp_path / "plots").iterdir())
     assert drawn == ["optimizers-6.1.png", "optimizers-6.2.png"]
-    tests = {t["number"]: t for t in json.loads(result.stdout)["tests"]}
     assert "Plot of your result" in tests["6.1"]["output"] and tests["6.1"]["status"] == "failed"
+
+
+@pytest.mark.skipif(not course.get("optimizers").available, reason="optimizers not released")
+def test_check_with_a_900000_point_path_is_refused_before_plotting(tmp_path):
+    # the parent's reply bounds (sandbox/replies.py) refuse 14 MB of numbers for a 31-point path
+    tests = _check_long_path(tmp_path, 900_000)
+    assert not (tmp_path / "plots").exists() or not list((tmp_path / "plots").iterdir())
+    for number in ("6.1", "6.2"):
+        assert tests[number]["status"] == "failed"
+        assert "far more than expected" in tests[number]["output"]
+        assert "Plot of your result" not in tests[number]["output"]
