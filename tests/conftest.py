@@ -9,8 +9,8 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from autograder import course, grading, submission  # noqa: E402
-from autograder.reference import Reference  # noqa: E402
+from autograder.engine import course, grading, submission  # noqa: E402
+from autograder.engine.reference import Reference  # noqa: E402
 
 TESTS = Path(__file__).resolve().parent
 SUBMISSIONS = TESTS / "submissions"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch, course
+from autograder.channels import batch
+from autograder.engine import course
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASS = ROOT / "examples" / "class"

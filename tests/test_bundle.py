@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import course
+from autograder.engine import course
 from conftest import SUBMISSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,8 +155,8 @@ def test_installed_bundle_runs_nbgraders_test_cells_in_the_kernel(installed, out
     """The released nbgrader notebook's test cells, run where a student has the bundle."""
     script = f"""
 import runpy
-from autograder.errors import BadInput
-from autograder.inline import check
+from autograder.engine.errors import BadInput
+from autograder.channels.inline import check
 solution = runpy.run_path({str(course.get("conv_padding").solution_path)!r}, run_name="solution")
 check("conv_padding", "3.1", solution)
 stub = runpy.run_path("stub.py", run_name="stub")

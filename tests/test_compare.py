@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from autograder.compare import compare_arrays, compare_values, diagnose
-from autograder.rubric import Call, Check, Diagnosis
+from autograder.engine.compare import compare_arrays, compare_values, diagnose
+from autograder.engine.rubric import Call, Check, Diagnosis
 
 
 def close(expected, got, **kw):
@@ -109,8 +109,8 @@ class _Reference:
 
 
 def test_a_diagnosis_is_shown_only_when_it_explains_every_failing_case():
-    from autograder.grading import evaluate
-    from autograder.rubric import Rubric
+    from autograder.engine.grading import evaluate
+    from autograder.engine.rubric import Rubric
 
     check = _two_case_check()
     rubric = Rubric("demo", (check,))
@@ -130,8 +130,8 @@ def test_a_diagnosis_is_shown_only_when_it_explains_every_failing_case():
 
 
 def test_not_implemented_stub_versus_the_students_own_message():
-    from autograder.grading import evaluate
-    from autograder.rubric import Rubric
+    from autograder.engine.grading import evaluate
+    from autograder.engine.rubric import Rubric
 
     check = _two_case_check()
     rubric = Rubric("demo", (check,))

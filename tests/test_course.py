@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import course, release
+from autograder.engine import course
+from autograder.channels import release
 from conftest import SUBMISSIONS, available_assignments, corpus, failed_numbers
 
 ASSIGNMENTS = available_assignments()

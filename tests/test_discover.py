@@ -6,8 +6,8 @@ import zipfile
 
 import pytest
 
-from autograder import discover
-from autograder.errors import BadInput
+from autograder.channels import discover
+from autograder.engine.errors import BadInput
 
 NAMES = ["conv_padding", "cross_entropy"]
 

@@ -8,11 +8,13 @@ import json
 import numpy as np
 import pytest
 
-from autograder import comparisons, course, fixtures, grading, submission
+from autograder import comparisons
+from autograder.engine import course, grading, submission
+from autograder.channels import fixtures
 from autograder.comparisons import softmax_loglik as softmax_comparisons
-from autograder.errors import GraderFault
-from autograder.reference import Reference
-from autograder.rubric import Call, Check
+from autograder.engine.errors import GraderFault
+from autograder.engine.reference import Reference
+from autograder.engine.rubric import Call, Check
 from autograder.scenarios import to_plain
 from conftest import SUBMISSIONS, available_assignments
 

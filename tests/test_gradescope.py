@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import course, gradescope, release
+from autograder.engine import course
+from autograder.channels import gradescope, release
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "conv_padding"

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from autograder import course, discover, gradebook, gradescope, report, safetext, submission
-from autograder.errors import BadInput
+from autograder.engine import course, report, safetext, submission
+from autograder.channels import discover, gradebook, gradescope
+from autograder.engine.errors import BadInput
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "conv_padding"
@@ -475,7 +476,7 @@ def test_a_rerun_keeps_every_row_and_reason_and_grades_nothing_again(hostile_cla
 
 
 def test_nbgrader_gets_the_students_own_id_from_a_renamed_folder(tmp_path):
-    from autograder import nbgrader_gradebook
+    from autograder.channels import nbgrader_gradebook
 
     result = {"assignment": NAME, "score": 0.0, "max_score": 1.0,
               "tests": [{"number": "1.1", "score": 0.0}], "extra_data": {"student": "-odd id"}}

@@ -18,8 +18,9 @@ from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.nbgraderformat import reads as nbgrader_reads
 
-from autograder import course, inline, nbgrader_source, release
-from autograder.errors import BadInput
+from autograder.engine import course
+from autograder.channels import inline, nbgrader_source, release
+from autograder.engine.errors import BadInput
 from conftest import SUBMISSIONS, failed_numbers
 
 ROOT = Path(__file__).resolve().parent.parent

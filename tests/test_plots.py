@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import course, grading
+from autograder.engine import course, grading
 from autograder.comparisons.optimizers import plot_paths
-from autograder.rubric import Call, Check
+from autograder.engine.rubric import Call, Check
 from conftest import SUBMISSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +105,7 @@ def test_batch_grading_saves_the_plot_next_to_the_feedback(tmp_path):
 # --- bounds: a submission cannot make the parent draw for minutes ----------------------------------
 
 def test_a_long_path_is_thinned_before_it_is_drawn(tmp_path):
-    from autograder import plots
+    from autograder.engine import plots
 
     seen = []
 
@@ -122,7 +122,7 @@ def test_a_long_path_is_thinned_before_it_is_drawn(tmp_path):
 
 
 def test_a_submission_gets_a_bounded_number_and_time_of_plots(tmp_path, monkeypatch):
-    from autograder import plots
+    from autograder.engine import plots
 
     check = Check("6.1", "minimize_2d: x", "minimize_2d", 1.0, lambda rng: [], seed=0, figure=plot_paths)
     budget = plots.FigureBudget(tmp_path / "a")
@@ -155,7 +155,7 @@ def _check_long_path(tmp_path, points):
 def test_check_with_a_long_path_draws_it_thinned(tmp_path):
     # more points than plots.MAX_POINTS, within the per-case reply budget (sandbox/runner.py:
     # twice the reference's bytes plus half of replies.ARRAY_MARGIN, about 2,100 points here)
-    from autograder import plots
+    from autograder.engine import plots
 
     assert plots.MAX_POINTS < 2050
     tests = _check_long_path(tmp_path, 2050)

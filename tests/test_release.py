@@ -1,4 +1,4 @@
-"""Tests for autograder.release: solutions → student stubs and nbgrader notebooks."""
+"""Tests for autograder.channels.release: solutions → student stubs and nbgrader notebooks."""
 from __future__ import annotations
 
 import inspect
@@ -13,7 +13,8 @@ from nbgrader import utils as nbgrader_utils
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat import reads as nbgrader_reads
 
-from autograder import course, release
+from autograder.engine import course
+from autograder.channels import release
 
 TOY_SOLUTION = '''\
 # ---

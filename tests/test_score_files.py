@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder import bundle, course, grading
+from autograder.channels import bundle
+from autograder.engine import course, grading
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,7 +20,7 @@ def test_every_assignment_declares_its_score_files():
         names = {str(p.relative_to(course.ROOT)) for p in files}
         assert {f"autograder/rubrics/{assignment.name}.py", f"solutions/{assignment.name}.py",
                 f"autograder/scenarios/{assignment.name}.py", f"autograder/comparisons/{assignment.name}.py",
-                "autograder/compare.py", "autograder/grading.py"} <= names
+                "autograder/engine/compare.py", "autograder/engine/grading.py"} <= names
         assert set(assignment.private_score_files()) <= set(files)
 
 

@@ -6,8 +6,8 @@ import json
 import nbformat
 import pytest
 
-from autograder.errors import BadInput
-from autograder.submission import clean_cell, load
+from autograder.engine.errors import BadInput
+from autograder.engine.submission import clean_cell, load
 
 
 def _notebook(tmp_path, cells, name="work.ipynb"):

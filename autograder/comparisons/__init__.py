@@ -9,5 +9,5 @@ without the rubric modules, so such a function must live here, in
 comparison is a ``functools.partial`` of a function here with plain (JSON) arguments.
 
 ``dlgrade bundle`` refuses, naming the check, a visible check whose comparison lives
-anywhere else (see ``autograder/fixtures.py``).
+anywhere else (see ``autograder/channels/fixtures.py``).
 """

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from ..rubric import Call
+from autograder.engine.rubric import Call
 
 CORRECT_LIMIT = 1e-7
 
@@ -59,7 +59,7 @@ def compare_training(expected, got, call: Call) -> str | None:
 def compare_finite_loss_and_grads(expected, got, call: Call) -> str | None:
     """Large weights: the loss must be the reference's and every gradient entry finite. The
     gradients' values are graded by the other mlp_loss_and_grads checks, not again here."""
-    from ..compare import compare_values
+    from autograder.engine.compare import compare_values
 
     loss_e, grads_e = expected
     if not isinstance(got, tuple) or len(got) != 2 or not isinstance(got[1], dict):
@@ -80,7 +80,7 @@ def compare_finite_loss_and_grads(expected, got, call: Call) -> str | None:
 def compare_dW_db_from_dz(expected, got, call: Call) -> str | None:
     """The student's (dW, db) with an activation must equal their own linear-layer (dW, db)
     for da = dz (see scenarios.backprop.dense_backward_dW_db_consistency)."""
-    from ..compare import compare_values
+    from autograder.engine.compare import compare_values
 
     if not isinstance(got, dict) or set(got) != {"activation", "linear_on_dz"}:
         return "expected the gradients of both runs"

@@ -1,8 +1,8 @@
 """cross_entropy's custom comparison (public: student bundles judge check 9.3 with it)."""
 from __future__ import annotations
 
-from ..compare import compare_values
-from ..rubric import Call
+from autograder.engine.compare import compare_values
+from autograder.engine.rubric import Call
 
 
 def compare_gradient_and_w(expected, got, call: Call) -> str | None:

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from ..compare import compare_arrays
-from ..rubric import Call
-from ..scenarios.initializers import ACTIVATIONS, fans, grader_matrix
+from autograder.engine.compare import compare_arrays
+from autograder.engine.rubric import Call
+from autograder.scenarios.initializers import ACTIVATIONS, fans, grader_matrix
 
 # --- formatting -----------------------------------------------------------------------------
 

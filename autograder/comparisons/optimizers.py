@@ -5,7 +5,7 @@ import functools
 
 import numpy as np
 
-from ..rubric import Call
+from autograder.engine.rubric import Call
 
 TRAJECTORY_TOL = 5e-4
 

@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from ..compare import compare_values
-from ..rubric import Call
+from autograder.engine.compare import compare_values
+from autograder.engine.rubric import Call
 
 # --- helpers -----------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compare import compare_values
+from autograder.engine.compare import compare_values
 
 
 def compare_ignoring_integer_dtype(expected, got, call) -> str | None:

@@ -49,9 +49,9 @@ from types import ModuleType
 
 import numpy as np
 
-from ..comparisons.backprop import compare_dW_db_from_dz, compare_finite_loss_and_grads, compare_gradient_error, compare_training
-from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn, uniform
-from ..scenarios import backprop as scenario
+from autograder.comparisons.backprop import compare_dW_db_from_dz, compare_finite_loss_and_grads, compare_gradient_error, compare_training
+from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers, randn, uniform
+from autograder.scenarios import backprop as scenario
 
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
 

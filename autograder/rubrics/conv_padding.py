@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn
+from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers, randn
 
 # --- call builders ------------------------------------------------------------------------
 

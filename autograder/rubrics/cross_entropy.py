@@ -41,9 +41,9 @@ from typing import Any
 
 import numpy as np
 
-from ..comparisons.cross_entropy import compare_gradient_and_w
-from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn, uniform
-from ..scenarios.cross_entropy import curved_function
+from autograder.comparisons.cross_entropy import compare_gradient_and_w
+from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers, randn, uniform
+from autograder.scenarios.cross_entropy import curved_function
 
 # --- the lecture's distributions -------------------------------------------------------------
 

@@ -37,19 +37,8 @@ from __future__ import annotations
 
 import math
 
-from ..comparisons.initializers import (
-    _g,
-    activation_seeding_compare,
-    chain_compare,
-    compare_std_for,
-    config_compare,
-    dtypes_compare,
-    layers_compare,
-    normality_compare,
-    seeding_compare,
-    stats_compare,
-)
-from ..rubric import Call, Check, Diagnosis, Rubric, integers
+from autograder.comparisons.initializers import _g, activation_seeding_compare, chain_compare, compare_std_for, config_compare, dtypes_compare, layers_compare, normality_compare, seeding_compare, stats_compare
+from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers
 
 # --- formatting -----------------------------------------------------------------------------
 

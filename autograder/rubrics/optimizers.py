@@ -37,9 +37,9 @@ import functools
 
 import numpy as np
 
-from ..comparisons.optimizers import TRAJECTORY_TOL, compare_config_for, compare_fit, compare_path, plot_paths
-from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn
-from ..scenarios.optimizers import schedule_values
+from autograder.comparisons.optimizers import TRAJECTORY_TOL, compare_config_for, compare_fit, compare_path, plot_paths
+from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers, randn
+from autograder.scenarios.optimizers import schedule_values
 
 CLASSES = ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam")
 HYPERPARAMETERS = {"SGD": (), "Momentum": ("momentum",), "AdaGrad": ("epsilon",),

@@ -28,12 +28,8 @@ import math
 
 import numpy as np
 
-from autograder.comparisons.regularization import (compare_bn_fit, compare_bn_weights, compare_dropout_fit,
-                                                   compare_es_fit, compare_l2_dense,
-                                                   compare_dropout_statistics, compare_fresh_masks,
-                                                   compare_l2_config, compare_zero_fraction,
-                                                   constructor_args, fmt_seq, l2_of)
-from autograder.rubric import Call, Check, Diagnosis, Rubric
+from autograder.comparisons.regularization import compare_bn_fit, compare_bn_weights, compare_dropout_fit, compare_es_fit, compare_l2_dense, compare_dropout_statistics, compare_fresh_masks, compare_l2_config, compare_zero_fraction, constructor_args, fmt_seq, l2_of
+from autograder.engine.rubric import Call, Check, Diagnosis, Rubric
 
 # Custom comparisons (compare_zero_fraction, compare_fresh_masks, compare_dropout_statistics,
 # compare_dropout_fit, compare_bn_weights, compare_bn_fit, compare_l2_config) are public, in

@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from ..comparisons.softmax_loglik import compare_ignoring_integer_dtype
-from ..rubric import Call, Check, Diagnosis, Rubric, integers, randn
+from autograder.comparisons.softmax_loglik import compare_ignoring_integer_dtype
+from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers, randn
 
 # The lecture's example (§5.1.3): the same softmax output, once with a correct class that
 # got 0.0508 (e = 4.2990 bits), once with one that got 0.8360 (e = 0.2584 bits).

@@ -26,8 +26,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from autograder import scenarios  # noqa: E402
-from autograder.compare import diagnose, diagnose_all, judge_case  # noqa: E402
-from autograder.rubric import Check  # noqa: E402
+from autograder.engine.compare import diagnose, diagnose_all, judge_case  # noqa: E402
+from autograder.engine.rubric import Check  # noqa: E402
 from autograder.rubrics.backprop import RUBRIC  # noqa: E402
 from autograder.scenarios import backprop as bp_scenarios  # noqa: E402
 

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from autograder.compare import diagnose_all  # noqa: E402
-from autograder.rubric import Call, Check  # noqa: E402
+from autograder.engine.compare import diagnose_all  # noqa: E402
+from autograder.engine.rubric import Call, Check  # noqa: E402
 from autograder.rubrics.conv_padding import RUBRIC, lecture_example  # noqa: E402
 
 SOLUTION = ROOT / "solutions" / "conv_padding.py"

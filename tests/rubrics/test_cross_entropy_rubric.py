@@ -13,7 +13,7 @@
   expected.json (hidden checks included), correct variants none.
 
 Results are computed through the check's scenario and judged with the engine's own comparison
-(``autograder.compare.judge_case``); a ``fail_on_warning`` check fails on a RuntimeWarning, as
+(``autograder.engine.compare.judge_case``); a ``fail_on_warning`` check fails on a RuntimeWarning, as
 in the sandbox. Arguments are copied for every call, so a fixture that writes into its inputs
 cannot change the cases.
 """
@@ -35,8 +35,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from autograder import scenarios  # noqa: E402
-from autograder.compare import diagnose_all, judge_case  # noqa: E402
-from autograder.rubric import Call, Check  # noqa: E402
+from autograder.engine.compare import diagnose_all, judge_case  # noqa: E402
+from autograder.engine.rubric import Call, Check  # noqa: E402
 from autograder.rubrics import cross_entropy as rubric_module  # noqa: E402
 from autograder.rubrics.cross_entropy import COIN, FAIR_DIE, LOADED_DIE, RUBRIC, YUT  # noqa: E402
 from autograder.scenarios.cross_entropy import curved_function  # noqa: E402

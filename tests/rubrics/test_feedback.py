@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder import course
+from autograder.engine import course
 
 SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
 

@@ -39,12 +39,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from autograder import scenarios  # noqa: E402
-from autograder.compare import diagnose, diagnose_all, judge_case  # noqa: E402
-from autograder.rubric import Check  # noqa: E402
+from autograder.engine.compare import diagnose, diagnose_all, judge_case  # noqa: E402
+from autograder.engine.rubric import Check  # noqa: E402
 from autograder.rubrics import optimizers as R  # noqa: E402
 from autograder.rubrics.optimizers import RUBRIC  # noqa: E402
 from autograder.scenarios import optimizers as S  # noqa: E402
-from autograder.sandbox import wire  # noqa: E402
+from autograder.engine.sandbox import wire  # noqa: E402
 
 SOLUTION = ROOT / "solutions" / "optimizers.py"
 FIXTURES = ROOT / "tests" / "submissions" / "optimizers"

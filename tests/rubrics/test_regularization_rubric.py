@@ -31,8 +31,8 @@ if str(ROOT) not in sys.path:
 keras = pytest.importorskip("keras")
 
 from autograder import scenarios as scenario_registry  # noqa: E402
-from autograder.compare import judge_case  # noqa: E402
-from autograder.rubric import Call  # noqa: E402
+from autograder.engine.compare import judge_case  # noqa: E402
+from autograder.engine.rubric import Call  # noqa: E402
 from autograder.rubrics import regularization as rubric_module  # noqa: E402
 from autograder.rubrics.regularization import RUBRIC, bn_cycle, simulate  # noqa: E402
 from autograder.scenarios import template_of, to_plain  # noqa: E402

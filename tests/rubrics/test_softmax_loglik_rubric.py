@@ -9,7 +9,7 @@
 - every fixture in tests/submissions/softmax_loglik/ fails exactly the checks listed in
   expected.json (hidden checks included), correct variants none.
 
-Results are judged with the engine's own comparison (``autograder.compare.judge_case``), and a
+Results are judged with the engine's own comparison (``autograder.engine.compare.judge_case``), and a
 ``fail_on_warning`` check fails on a RuntimeWarning, as in the sandbox.
 """
 from __future__ import annotations
@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from autograder.compare import diagnose_all, judge_case  # noqa: E402
-from autograder.rubric import Call, Check  # noqa: E402
+from autograder.engine.compare import diagnose_all, judge_case  # noqa: E402
+from autograder.engine.rubric import Call, Check  # noqa: E402
 from autograder.rubrics.softmax_loglik import LECTURE_E, LECTURE_O, LECTURE_Y, RUBRIC  # noqa: E402
 from autograder.scenarios import template_of, to_plain  # noqa: E402
 

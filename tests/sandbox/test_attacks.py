@@ -29,7 +29,7 @@ Also here: a control run (an honest file written by this test: every function co
 the honest reference solution (must score full marks), and a static check that every attack
 file is a syntactically valid submission defining the four graded functions.
 
-The end-to-end tests skip until the grading engine (``autograder/cli.py``) and the
+The end-to-end tests skip until the grading engine (``autograder/channels/cli.py``) and the
 conv_padding solution and rubric exist. ``DLGRADE_ATTACK_TIMEOUT`` (seconds, default 300)
 bounds each CLI run.
 """
@@ -125,7 +125,7 @@ ATTACKS: dict[str, Expect] = {
 
 def _engine_missing() -> str | None:
     if not CLI.exists():
-        return "the grading engine is not written yet (no autograder/cli.py)"
+        return "the grading engine is not written yet (no autograder/channels/cli.py)"
     if not SOLUTION.exists() or not RUBRIC.exists():
         return "conv_padding is not available yet (no solution or no rubric)"
     return None

@@ -7,11 +7,11 @@ import textwrap
 import numpy as np
 import pytest
 
-from autograder import course
-from autograder.grading import private_paths
-from autograder.rubric import Call
-from autograder.sandbox.client import Sandbox
-from autograder.sandbox.runner import SubmissionRun
+from autograder.engine import course
+from autograder.engine.grading import private_paths
+from autograder.engine.rubric import Call
+from autograder.engine.sandbox.client import Sandbox
+from autograder.engine.sandbox.runner import SubmissionRun
 
 SOLUTION = str(course.get("conv_padding").solution_path)
 

@@ -28,11 +28,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grading import private_paths
-from autograder.rubric import Call
-from autograder.sandbox.client import Sandbox
-from autograder.sandbox.limits import Limits
-from autograder.sandbox.runner import SubmissionRun
+from autograder.engine.grading import private_paths
+from autograder.engine.rubric import Call
+from autograder.engine.sandbox.client import Sandbox
+from autograder.engine.sandbox.limits import Limits
+from autograder.engine.sandbox.runner import SubmissionRun
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or os.geteuid() != 0,
                                 reason="the uid drop needs Linux and a grader run as root")
@@ -261,7 +261,7 @@ def test_disk_written_at_load_time_is_bounded_and_never_reaches_the_machine(sand
 
 LAYER_SCRIPT = r"""
 import json, os, sys, tempfile
-from autograder.sandbox import landlock, limits, privilege, seccomp
+from autograder.engine.sandbox import landlock, limits, privilege, seccomp
 use_uid, use_seccomp, target, victim = sys.argv[1] == "1", sys.argv[2] == "1", sys.argv[3], int(sys.argv[4])
 workdir = tempfile.mkdtemp(dir=sys.argv[5])
 os.chmod(sys.argv[5], 0o711)
@@ -307,7 +307,7 @@ print(data.decode())
 
 @pytest.mark.parametrize("uid,seccomp_on", [(True, False), (False, True)], ids=["uid-only", "seccomp-only"])
 def test_each_kernel_layer_holds_on_its_own(canary, victim, uid, seccomp_on):
-    probe = subprocess.run([sys.executable, "-m", "autograder.sandbox.layers"], capture_output=True, text=True)
+    probe = subprocess.run([sys.executable, "-m", "autograder.engine.sandbox.layers"], capture_output=True, text=True)
     if seccomp_on and not json.loads(probe.stdout)["seccomp"]:
         pytest.skip("seccomp is not available here")
     _, path, before = canary

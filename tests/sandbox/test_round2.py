@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import course
-from autograder.reference import for_assignment
-from autograder.sandbox.replies import MALFORMED
+from autograder.engine import course
+from autograder.engine.reference import for_assignment
+from autograder.engine.sandbox.replies import MALFORMED
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 600

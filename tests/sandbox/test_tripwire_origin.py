@@ -12,10 +12,10 @@ import textwrap
 import numpy as np
 import pytest
 
-from autograder.grading import private_paths
-from autograder.rubric import Call
-from autograder.sandbox.client import Sandbox
-from autograder.sandbox.runner import SubmissionRun
+from autograder.engine.grading import private_paths
+from autograder.engine.rubric import Call
+from autograder.engine.sandbox.client import Sandbox
+from autograder.engine.sandbox.runner import SubmissionRun
 
 try:  # where np.convolve is defined: numpy/_core/numeric.py (numpy/core/numeric.py before 2.0)
     from numpy._core import numeric as _numeric

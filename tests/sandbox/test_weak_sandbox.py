@@ -1,7 +1,7 @@
 """Without Landlock or seccomp: the grader says so, refuses to grade a class, and still holds.
 
 A kernel without Landlock/seccomp is simulated with the test-only switch
-``DLGRADE_SIMULATE_MISSING`` (``autograder/sandbox/layers.py``): a seccomp filter on the
+``DLGRADE_SIMULATE_MISSING`` (``autograder/engine/sandbox/layers.py``): a seccomp filter on the
 zygote makes the Landlock syscalls answer ENOSYS and seccomp filters impossible, so the
 children really run without them (shown below by a native write Landlock would stop).
 """
@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import course
-from autograder.grading import private_paths
-from autograder.rubric import Call
-from autograder.sandbox.client import Sandbox
-from autograder.sandbox.runner import SubmissionRun
+from autograder.engine import course
+from autograder.engine.grading import private_paths
+from autograder.engine.rubric import Call
+from autograder.engine.sandbox.client import Sandbox
+from autograder.engine.sandbox.runner import SubmissionRun
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTION = course.get("conv_padding").solution_path

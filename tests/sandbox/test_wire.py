@@ -9,7 +9,7 @@ import struct
 import numpy as np
 import pytest
 
-from autograder.sandbox import wire
+from autograder.engine.sandbox import wire
 
 
 def roundtrip(header, arrays=()):

@@ -134,7 +134,7 @@ def _repo_roots():
     except BaseException:
         pass
     try:
-        from autograder import course
+        from autograder.engine import course
 
         add(_os.path.dirname(str(course.SOLUTIONS_DIR)))
     except BaseException:
@@ -163,7 +163,7 @@ def _repo_roots():
 def _solution_paths():
     paths = []
     try:
-        from autograder import course
+        from autograder.engine import course
 
         paths.append(_os.path.join(str(course.SOLUTIONS_DIR), "conv_padding.py"))
     except BaseException:

@@ -6,7 +6,7 @@ At import and inside every graded call it tries to:
   variants, which a path-only policy does not see), and list ``autograder/rubrics/``;
 - ``import autograder.rubrics.conv_padding``, ``importlib.import_module``, look it up in
   ``sys.modules`` (a zygote that loaded the rubric before forking would leak it), and call
-  ``autograder.course.get("conv_padding").rubric()``;
+  ``autograder.engine.course.get("conv_padding").rubric()``;
 - load it with ``spec_from_file_location``.
 
 Any success opens the gate of every function, which then returns correct values (so an
@@ -138,7 +138,7 @@ def _repo_roots():
     except BaseException:
         pass
     try:
-        from autograder import course
+        from autograder.engine import course
 
         add(_os.path.dirname(str(course.SOLUTIONS_DIR)))
     except BaseException:
@@ -167,7 +167,7 @@ def _repo_roots():
 def _solution_paths():
     paths = []
     try:
-        from autograder import course
+        from autograder.engine import course
 
         paths.append(_os.path.join(str(course.SOLUTIONS_DIR), "conv_padding.py"))
     except BaseException:
@@ -287,7 +287,7 @@ def _got(value, how):
 def _rubric_paths():
     paths = []
     try:
-        from autograder import course
+        from autograder.engine import course
 
         paths.append(_os.path.join(str(course.RUBRICS_DIR), "conv_padding.py"))
     except BaseException:
@@ -311,11 +311,11 @@ def _steal():
     _got(_attempt("-", "__import__", lambda: __import__("autograder.rubrics.conv_padding", fromlist=["RUBRIC"]).RUBRIC), "__import__")
 
     def via_course():
-        from autograder import course
+        from autograder.engine import course
 
         return course.get("conv_padding").rubric()
 
-    _got(_attempt("-", "course.rubric()", via_course), "autograder.course.get('conv_padding').rubric()")
+    _got(_attempt("-", "course.rubric()", via_course), "autograder.engine.course.get('conv_padding').rubric()")
     flags = _os.O_RDONLY | getattr(_os, "O_DIRECTORY", 0)
     for path in _rubric_paths():
 

@@ -1,6 +1,6 @@
 """Attack: read the reference solution's source and exec it.
 
-Finds ``solutions/conv_padding.py`` (via ``autograder.course.SOLUTIONS_DIR``,
+Finds ``solutions/conv_padding.py`` (via ``autograder.engine.course.SOLUTIONS_DIR``,
 ``autograder.__file__``, and by walking up from cwd / sys.path / this file) and tries to get
 its text, at import and again inside every graded call, by every route we know:
 
@@ -143,7 +143,7 @@ def _repo_roots():
     except BaseException:
         pass
     try:
-        from autograder import course
+        from autograder.engine import course
 
         add(_os.path.dirname(str(course.SOLUTIONS_DIR)))
     except BaseException:
@@ -172,7 +172,7 @@ def _repo_roots():
 def _solution_paths():
     paths = []
     try:
-        from autograder import course
+        from autograder.engine import course
 
         paths.append(_os.path.join(str(course.SOLUTIONS_DIR), "conv_padding.py"))
     except BaseException:

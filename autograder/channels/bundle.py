@@ -21,8 +21,9 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from . import course, fixtures, release
-from .errors import BadInput
+from autograder.engine import course
+from . import fixtures, release
+from autograder.engine.errors import BadInput
 
 # Never shipped: the folders of the private score files inside the package (the rubric
 # modules: hidden checks, mistake models; declared in course.Assignment.private_score_files),
@@ -89,7 +90,7 @@ dependencies = [
 {dependencies}]
 
 [project.scripts]
-dlgrade = "autograder.cli:main"
+dlgrade = "autograder.channels.cli:main"
 
 [tool.setuptools.packages.find]
 include = ["autograder*"]

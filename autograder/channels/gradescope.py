@@ -22,9 +22,9 @@ import os
 import zipfile
 from pathlib import Path
 
-from . import course
-from .errors import BadInput
-from .safetext import visible
+from autograder.engine import course
+from autograder.engine.errors import BadInput
+from autograder.engine.safetext import visible
 
 ROOT_VARIABLE = "DLGRADE_AUTOGRADER_ROOT"
 SUFFIXES = (".py", ".ipynb")
@@ -104,7 +104,7 @@ def find_submission(folder: Path, assignment: str) -> Path:
     Links are never followed (a linked folder is not looked into) and the chosen file must be
     a regular file: a link, FIFO, device or socket is refused (BadInput, so the student sees
     a score of 0 with the reason)."""
-    from .submission import describe_kind, refusal
+    from autograder.engine.submission import describe_kind, refusal
 
     if not folder.is_dir() or folder.is_symlink():
         raise BadInput(f"no submission folder {folder}")
@@ -151,7 +151,8 @@ def gradescope_results(result: dict) -> dict:
 
 def run(assignment_name: str, root: Path) -> dict:
     """Grade ``root/submission`` (with hidden checks) and write ``root/results/results.json``."""
-    from . import batch, grading
+    from . import batch
+    from autograder.engine import grading
 
     rubric = course.get(assignment_name).rubric()
     print(f"dlgrade: grading {assignment_name} with the course in {course.ROOT}")

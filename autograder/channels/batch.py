@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__, course, gradebook, grading, report, submission
+from autograder import __version__
+from autograder.engine import course, grading, report, submission
+from . import gradebook
 from .discover import Item
-from .errors import BadInput, GraderFault
-from .reference import Reference
-from .sandbox.client import Sandbox
+from autograder.engine.errors import BadInput, GraderFault
+from autograder.engine.reference import Reference
+from autograder.engine.sandbox.client import Sandbox
 
 def rubric_version(name: str, hidden: bool) -> str:
     """Changes whenever anything that decides this assignment's scores changes: every file of

@@ -16,17 +16,18 @@ from __future__ import annotations
 import sys
 import types
 
-from . import course, reference, scenarios
-from .errors import BadInput
-from .grading import evaluate
-from .sandbox import calls, tripwire
+from autograder.engine import course, reference
+from autograder import scenarios
+from autograder.engine.errors import BadInput
+from autograder.engine.grading import evaluate
+from autograder.engine.sandbox import calls, tripwire
 
 _LOADED: dict[str, tuple] = {}  # assignment -> (rubric, reference), once per kernel
 
 
 def check(assignment: str, number: str, namespace: dict) -> None:
     """Grade check ``number`` of ``assignment`` on the functions defined in ``namespace``."""
-    if "autograder.sandbox.child" in sys.modules:
+    if "autograder.engine.sandbox.child" in sys.modules:
         return  # regraded in the sandbox: the trusted parent judges the returned values
     rubric, ref = _load(assignment)
     matching = [c for c in rubric.checks if c.number == number]

@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from ..errors import GraderFault
+from autograder.engine.errors import GraderFault
 from . import wire
 from .limits import Limits
 from .replies import MALFORMED
@@ -89,7 +89,7 @@ class Sandbox:
         self._log_path = os.path.join(self.run_root, "zygote.log")
         with open(self._log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "autograder.sandbox.zygote",
+                [sys.executable, "-m", "autograder.engine.sandbox.zygote",
                  str(zygote_end.fileno()), json.dumps(config)],
                 pass_fds=[zygote_end.fileno()], stdin=subprocess.DEVNULL,
                 stdout=log, stderr=log, env=env, start_new_session=True)

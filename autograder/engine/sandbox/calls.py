@@ -1,5 +1,5 @@
 """One graded call, reported as plain data: what the sandboxed child does per case, and
-what nbgrader's in-kernel test cells (``autograder/inline.py``) do without a sandbox.
+what nbgrader's in-kernel test cells (``autograder/channels/inline.py``) do without a sandbox.
 
 ``run_case`` calls a scenario with the forbidden-API tripwires armed, NumPy's floating-point
 warnings turned into warnings and recorded, and returns ``{"ok", "value" | "error",
@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from . import tripwire
-from .. import scenarios
+from autograder import scenarios
 
 MAX_MESSAGE = 1500  # characters of an exception message
 

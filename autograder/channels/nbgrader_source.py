@@ -7,7 +7,7 @@ SOLUTION` regions, which `nbgrader generate_assignment` replaces by the same stu
 its autograder test cells, one per check of the rubric (grade: true, the check's points,
 grade_id `check_<number>`), which call the course's own checks in the kernel::
 
-    from autograder.inline import check
+    from autograder.channels.inline import check
     check("conv_padding", "3.1", globals())
 
 Hidden checks sit between `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`: nbgrader strips
@@ -21,7 +21,7 @@ import jupytext
 import nbformat
 
 from .release import STUB_LINES, nbgrader_notebook
-from .rubric import Check, Rubric
+from autograder.engine.rubric import Check, Rubric
 
 _BEGIN = re.compile(r"^\s*#+\s*BEGIN SOLUTION\s*$", re.MULTILINE)
 
@@ -47,7 +47,7 @@ def grade_id(number: str) -> str:
 
 
 def test_source(assignment: str, check: Check) -> str:
-    call = f'from autograder.inline import check\ncheck("{assignment}", "{check.number}", globals())'
+    call = f'from autograder.channels.inline import check\ncheck("{assignment}", "{check.number}", globals())'
     if check.hidden:
         return (f"# A hidden test ({check.points:g} points): it is added back when your notebook "
                 f"is graded.\n### BEGIN HIDDEN TESTS\n{call}\n### END HIDDEN TESTS")

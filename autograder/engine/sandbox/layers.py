@@ -17,7 +17,7 @@ seccomp filter (through a seccomp filter of its own, installed on the zygote and
 and skips the uid drop. It can only remove layers, and a removed layer is reported and
 refused exactly like one the machine really lacks.
 
-``python -m autograder.sandbox.layers`` prints the probe's report as JSON.
+``python -m autograder.engine.sandbox.layers`` prints the probe's report as JSON.
 """
 from __future__ import annotations
 

@@ -54,7 +54,7 @@ def readable_roots(private: tuple[str, ...]) -> list[str]:
     paths = sysconfig.get_paths()
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
              paths.get("stdlib"), paths.get("platstdlib"), paths.get("purelib"), paths.get("platlib"),
-             os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}  # autograder/
+             os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))}  # autograder/
     roots.update(site.getsitepackages() if hasattr(site, "getsitepackages") else [])
     roots.update(SYSTEM_ROOTS)
     return sorted(os.path.realpath(r) for r in roots if r and os.path.exists(r))

@@ -1,6 +1,6 @@
 """The zygote: imports the heavy libraries once, then forks one sandboxed child per request.
 
-Started by the parent as ``python -m autograder.sandbox.zygote FD CONFIG_JSON`` — a fresh
+Started by the parent as ``python -m autograder.engine.sandbox.zygote FD CONFIG_JSON`` — a fresh
 interpreter, so no trusted data (solutions, reference outputs) is ever in its memory and
 hence never in a child's. It never runs a TensorFlow op (a fork after an op deadlocks the
 child) and never runs student code. It speaks newline-delimited JSON on the control socket

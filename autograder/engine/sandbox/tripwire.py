@@ -60,7 +60,7 @@ class _State:
         paths = sysconfig.get_paths()
         roots = {paths.get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
         roots.add(os.path.dirname(os.__file__))
-        roots.add(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # autograder/
+        roots.add(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # autograder/
         self.trusted = tuple(sorted(r for r in roots if r))
 
 
@@ -277,7 +277,7 @@ def install(patterns: tuple[str, ...]) -> None:
     """Patch what is importable now and arrange for the rest to be patched on import.
 
     (The code guard is installed separately, by the zygote only: in a student's own Jupyter
-    kernel, where ``autograder.inline`` installs the tripwires, it would guard nothing and
+    kernel, where ``autograder.channels.inline`` installs the tripwires, it would guard nothing and
     get in the way of tools that compile ASTs, such as pytest's assertion rewriting.)"""
     for pattern in patterns:
         _patch(pattern)

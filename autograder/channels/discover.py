@@ -21,8 +21,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .errors import BadInput
-from .submission import describe_kind
+from autograder.engine.errors import BadInput
+from autograder.engine.submission import describe_kind
 
 MAX_ZIP_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
@@ -201,7 +201,7 @@ def _scan_student(folder: Path, student: str, assignments: list[str], found: Dis
 
 def extract_zip(archive: Path, destination: Path) -> Path:
     """Extract ``archive`` safely into ``destination``; BadInput if it is unsafe or broken."""
-    from .submission import read_safely
+    from autograder.engine.submission import read_safely
 
     data = read_safely(archive, limit=MAX_ZIP_BYTES)  # a regular file (no link, no FIFO), bounded
     try:

@@ -90,7 +90,7 @@ import signal
 import sys
 import typing
 
-from .. import scenarios
+from autograder import scenarios
 
 _TRACEBACK = BaseException.__dict__["__traceback__"]  # the C descriptor, not a subclass's
 

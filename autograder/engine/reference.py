@@ -5,7 +5,7 @@ import importlib.util
 import sys
 from types import ModuleType
 
-from . import scenarios
+from autograder import scenarios
 from .course import Assignment
 from .errors import GraderFault
 from .rubric import Call, Check
@@ -58,7 +58,7 @@ def for_assignment(assignment: Assignment):
     from . import course
 
     if course.from_fixtures():
-        from . import fixtures
+        from autograder.channels import fixtures
 
         return fixtures.load(assignment.name).reference
     return Reference(assignment)

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import BadInput
 from .rubric import Rubric
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # autograder/
 ROOT = PACKAGE_DIR.parent
 SOLUTIONS_DIR = ROOT / "solutions"
 ASSIGNMENTS_DIR = ROOT / "assignments"
@@ -26,8 +26,8 @@ COMPARISONS_DIR = PACKAGE_DIR / "comparisons"
 
 # The engine modules that turn returned values into scores, for every assignment.
 ENGINE_FILES = tuple(PACKAGE_DIR / name for name in (
-    "__init__.py", "grading.py", "compare.py", "rubric.py", "reference.py", "fixtures.py",
-    "scenarios/__init__.py", "comparisons/__init__.py", "sandbox/calls.py"))
+    "__init__.py", "engine/grading.py", "engine/compare.py", "engine/rubric.py", "engine/reference.py",
+    "channels/fixtures.py", "scenarios/__init__.py", "comparisons/__init__.py", "engine/sandbox/calls.py"))
 
 HIDDEN_IN_BUNDLE = ("hidden checks are not available in a student bundle: your instructor "
                     "runs them when grading")
@@ -85,7 +85,7 @@ class Assignment:
                 raise BadInput(f"assignment '{self.name}' is not in this student bundle")
             raise BadInput(f"assignment '{self.name}' is not available yet (no solution or rubric)")
         if from_fixtures():
-            from . import fixtures
+            from autograder.channels import fixtures
 
             return fixtures.load(self.name).rubric
         module = importlib.import_module(f"autograder.rubrics.{self.name}")
@@ -94,7 +94,7 @@ class Assignment:
     def hidden_checks(self) -> tuple[int, float]:
         """(number of hidden checks, their points): known in a bundle too, their content not."""
         if from_fixtures():
-            from . import fixtures
+            from autograder.channels import fixtures
 
             public = fixtures.load(self.name)
             return public.hidden_checks, public.hidden_points

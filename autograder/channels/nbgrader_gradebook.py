@@ -16,7 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BadInput
+from autograder.engine.errors import BadInput
 from .nbgrader_source import grade_id
 
 
@@ -50,7 +50,7 @@ def _timestamp(course_dir: Path, student: str, assignment: str) -> str | None:
     """The submission time nbgrader's collect step wrote next to the notebook, if readable."""
     from nbgrader.utils import parse_utc
 
-    from .submission import read_safely
+    from autograder.engine.submission import read_safely
 
     path = Path(course_dir) / "submitted" / student / assignment / "timestamp.txt"
     try:  # a regular file only (a FIFO would block, a link would read elsewhere), and short

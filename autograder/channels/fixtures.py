@@ -8,7 +8,7 @@ mistaken output on each input, so that the hints still name the mistake. ``write
 that as ``<assignment>.json`` plus ``<assignment>.npz`` (arrays, read back with
 ``allow_pickle=False``); values are encoded as in the wire protocol (``sandbox/wire.py``).
 
-``load`` turns the files back into a :class:`~autograder.rubric.Rubric` of the visible checks
+``load`` turns the files back into a :class:`~autograder.engine.rubric.Rubric` of the visible checks
 and a :class:`FixtureReference` with the same interface as ``reference.Reference``, so
 ``grading.grade_submission`` and ``compare.diagnose`` run unchanged in a bundle.
 
@@ -27,11 +27,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import course
-from .errors import BadInput, GraderFault
-from .rubric import Call, Check, Diagnosis, Rubric
-from .sandbox import wire
-from .scenarios import to_plain
+from autograder.engine import course
+from autograder.engine.errors import BadInput, GraderFault
+from autograder.engine.rubric import Call, Check, Diagnosis, Rubric
+from autograder.engine.sandbox import wire
+from autograder.scenarios import to_plain
 
 FORMAT = 1
 
@@ -44,7 +44,7 @@ class NotBundleable(BadInput):
 
 def export(assignment: course.Assignment) -> tuple[dict, list[np.ndarray]]:
     """The public fixture of one assignment: (JSON-able metadata, arrays)."""
-    from .reference import Reference
+    from autograder.engine.reference import Reference
 
     rubric = assignment.rubric()
     visible = rubric.select(hidden=False)

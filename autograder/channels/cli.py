@@ -10,9 +10,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from . import course
-from .errors import BadInput, GraderFault
-from .safetext import terminal, visible
+from autograder.engine import course
+from autograder.engine.errors import BadInput, GraderFault
+from autograder.engine.safetext import terminal, visible
 
 EXIT_BAD_INPUT = 2
 EXIT_GRADER_FAULT = 3
@@ -38,7 +38,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from . import grading, report
+    from autograder.engine import grading, report
 
     assignment = course.get(args.assignment)
     path = args.path or assignment.stub_path
@@ -54,7 +54,7 @@ def cmd_check(args) -> int:
 
 def _warn_if_weak(layers_found: dict | None) -> None:
     """Say on stderr when the sandbox lacked a layer (Landlock, seccomp, its own uid)."""
-    from .sandbox import layers
+    from autograder.engine.sandbox import layers
 
     if not (layers_found or {}).get("full"):
         print(f"dlgrade: warning: weak sandbox: {layers.describe(layers_found)}", file=sys.stderr)
@@ -65,9 +65,9 @@ def require_full_sandbox(allow_weak: bool) -> None:
     import json
     import subprocess
 
-    from .sandbox import layers
+    from autograder.engine.sandbox import layers
 
-    probe = subprocess.run([sys.executable, "-m", "autograder.sandbox.layers"], capture_output=True,
+    probe = subprocess.run([sys.executable, "-m", "autograder.engine.sandbox.layers"], capture_output=True,
                            text=True, timeout=120)
     try:
         found = json.loads(probe.stdout.strip().splitlines()[-1])
@@ -84,7 +84,8 @@ def require_full_sandbox(allow_weak: bool) -> None:
 def cmd_grade(args) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from . import batch, report
+    from . import batch
+    from autograder.engine import report
 
     if course.from_fixtures():
         raise BadInput("grading a class needs the course's solutions, which a student bundle does not have")

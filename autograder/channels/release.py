@@ -28,7 +28,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from . import course
+from autograder.engine import course
 
 STUB_LINES = ("# YOUR CODE HERE", 'raise NotImplementedError("not implemented yet")')
 SOLUTION_ONLY_TAG = "solution_only"

@@ -7,8 +7,8 @@ import json
 import statistics
 from pathlib import Path
 
-from . import course
-from .safetext import csv_cell, visible
+from autograder.engine import course
+from autograder.engine.safetext import csv_cell, visible
 
 
 def _number_key(number: str) -> tuple:
