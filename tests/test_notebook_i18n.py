@@ -136,7 +136,7 @@ def test_stale_reports_a_missing_empty_or_fuzzy_entry(tmp_path):
     assert "markdown cell 2 ('## 2. Output size'): empty translation" in problems[1]
     assert "markdown cell 3 ('## 3. Convolution in 2-D'): fuzzy translation" in problems[2]
     assert i18n.stale("ko", "conv_padding", solution, tmp_path / "none.po")[0].endswith(
-        f"none.po: missing (run the catalog update for {solution})")
+        f"none.po: missing (it needs one entry per markdown cell of {solution})")
 
 
 def test_stale_reports_a_changed_source_cell_and_a_dropped_formula(tmp_path):

@@ -135,7 +135,7 @@ def stale(lang: str, name: str, solution_path: Path | None = None,
     path = catalog_path(lang, name) if path is None else path
     where = _where(path)
     if not path.is_file():
-        return [f"{where}: missing (run the catalog update for {_where(solution_path)})"]
+        return [f"{where}: missing (it needs one entry per markdown cell of {_where(solution_path)})"]
     try:
         catalog = load_catalog(lang, name, path)
     except Exception as error:  # babel's PoFileError, a decoding error, ...
