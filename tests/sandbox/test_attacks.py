@@ -56,8 +56,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 ATTACKS_DIR = REPO / "tests" / "submissions" / "attacks"
 SOLUTION = REPO / "solutions" / "conv_padding.py"
-RUBRIC = REPO / "autograder" / "rubrics" / "conv_padding.py"
-CLI = REPO / "autograder" / "cli.py"
 CLI_TIMEOUT = float(os.environ.get("DLGRADE_ATTACK_TIMEOUT", "300"))
 STRAY_GRACE = 5.0  # seconds the run's leftovers get to exit after the CLI returned
 MAX_STDOUT = 1_000_000  # bytes; student output must be truncated well below this
@@ -123,15 +121,6 @@ ATTACKS: dict[str, Expect] = {
 }
 
 
-def _engine_missing() -> str | None:
-    if not CLI.exists():
-        return "the grading engine is not written yet (no autograder/channels/cli.py)"
-    if not SOLUTION.exists() or not RUBRIC.exists():
-        return "conv_padding is not available yet (no solution or no rubric)"
-    return None
-
-
-needs_engine = pytest.mark.skipif(_engine_missing() is not None, reason=_engine_missing() or "")
 
 
 # --------------------------------------------------------------------------------------
@@ -734,7 +723,6 @@ def test_attack_file_is_a_valid_submission(label):
     assert "os.kill(-1" not in source and "killpg(0" not in source, f"{label}: never signal everything"
 
 
-@needs_engine
 def test_control_submission_is_graded_normally(control):
     result, problems = control
     assert result is not None, "the control run produced no result:\n" + "\n".join(problems)
@@ -746,7 +734,6 @@ def test_control_submission_is_graded_normally(control):
     assert not problems, "\n".join(problems)
 
 
-@needs_engine
 def test_honest_solution_scores_full_marks(tmp_path, control):
     if not SOLUTION.exists():
         pytest.skip("solutions/conv_padding.py does not exist yet")
@@ -765,7 +752,6 @@ def test_honest_solution_scores_full_marks(tmp_path, control):
     assert not problems, "\n".join(problems)
 
 
-@needs_engine
 @pytest.mark.parametrize("label", sorted(ATTACKS))
 def test_attack_is_contained(label, tmp_path, control):
     expect = ATTACKS[label]
