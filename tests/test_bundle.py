@@ -59,7 +59,7 @@ def test_bundle_layout(bundle):
         f"{n}{s}" for n in BUNDLED for s in (".ipynb", ".py"))
     assert sorted(p.name for p in (bundle / "autograder" / "public").iterdir()) == sorted(
         f"{n}{s}" for n in BUNDLED for s in (".json", ".npz"))
-    assert (bundle / "autograder" / "comparisons" / "backprop.py").exists()
+    assert (bundle / "autograder" / "exercises" / "backprop.py").exists()
     for name in BUNDLED:
         assert (bundle / "assignments" / f"{name}.py").read_text() == course.get(name).stub_path.read_text()
 

@@ -14,6 +14,8 @@ os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from autograder.exercises import lecture  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "solutions" / "conv_padding.py"
 if str(ROOT) not in sys.path:
@@ -29,22 +31,8 @@ def _load(path: Path, name: str):
 
 ref = _load(SOLUTION, "conv_padding_reference_under_test")
 
-LECTURE_PAD1 = [[9, 13, 9], [9, 8, 13], [5, 1, 4]]
-
-
-def lecture_x_kernel():
-    R = [[1, 1, 1], [2, 1, 3], [0, 1, 0]]
-    G = [[2, 2, 2], [1, 0, 1], [0, 0, 1]]
-    B = [[0, 3, 0], [1, 0, 1], [1, 0, 0]]
-    K_R = [[0, 0, 0], [0, 0, 1], [0, 1, 0]]
-    K_G = [[0, 2, 0], [0, 2, 0], [0, 2, 0]]
-    K_B = [[1, 0, 0], [0, 2, 0], [0, 0, 1]]
-    x = np.zeros((1, 3, 3, 3))
-    kernel = np.zeros((3, 3, 3, 1))
-    for c, (channel, k) in enumerate(((R, K_R), (G, K_G), (B, K_B))):
-        x[0, :, :, c] = channel
-        kernel[:, :, c, 0] = k
-    return x, kernel
+LECTURE_PAD1 = lecture.CONV_PADDED_OUTPUT
+lecture_x_kernel = lecture.conv_example
 
 
 @pytest.fixture(scope="module")

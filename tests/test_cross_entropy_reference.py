@@ -20,7 +20,7 @@ SOLUTION = ROOT / "solutions" / "cross_entropy.py"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from autograder.scenarios.cross_entropy import curved_function  # noqa: E402
+from autograder.exercises.cross_entropy import curved_function  # noqa: E402
 
 
 def _load(path: Path, name: str):

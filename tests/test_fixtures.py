@@ -8,14 +8,14 @@ import json
 import numpy as np
 import pytest
 
-from autograder import comparisons
 from autograder.engine import course, grading, submission
 from autograder.channels import fixtures
-from autograder.comparisons import softmax_loglik as softmax_comparisons
+from autograder.exercises import backprop as backprop_exercises
+from autograder.exercises import softmax_loglik as softmax_comparisons
 from autograder.engine.errors import GraderFault
 from autograder.engine.reference import Reference
 from autograder.engine.rubric import Call, Check
-from autograder.scenarios import to_plain
+from autograder.exercises import to_plain
 from conftest import SUBMISSIONS, available_assignments
 
 
@@ -158,8 +158,16 @@ def _rubric_local_compare(expected, got, call):
 _rubric_local_compare.__module__ = "autograder.rubrics.toy"
 
 
+def _engine_compare(expected, got, call):
+    return None
+
+
+_engine_compare.__module__ = "autograder.engine.toy"  # grader code, but not the public exercises
+
+
 @pytest.mark.parametrize("compare, words", [
     (_rubric_local_compare, "lives in autograder.rubrics.toy, which a student bundle does not ship"),
+    (_engine_compare, "lives in autograder.engine.toy, which a student bundle does not ship"),
     (lambda expected, got, call: None, "<lambda>"),
     (functools.partial(softmax_comparisons.compare_ignoring_integer_dtype, object()), "not plain JSON"),
 ])
@@ -167,17 +175,17 @@ def test_a_comparison_the_bundle_cannot_ship_is_refused_with_its_reason(compare,
     with pytest.raises(fixtures.NotBundleable, match="toy check 1.1: ") as refused:
         fixtures.comparison_spec("toy", _check(compare))
     assert words in str(refused.value)
-    assert "autograder/comparisons/toy.py" in str(refused.value) or "JSON" in words
+    assert "autograder/exercises/toy.py" in str(refused.value) or "JSON" in words
 
 
 def test_a_public_comparison_and_a_partial_of_one_round_trip():
     plain = fixtures.comparison_spec("softmax_loglik", _check(softmax_comparisons.compare_ignoring_integer_dtype))
-    assert plain["function"] == "autograder.comparisons.softmax_loglik:compare_ignoring_integer_dtype"
+    assert plain["function"] == "autograder.exercises.softmax_loglik:compare_ignoring_integer_dtype"
     assert fixtures._comparison(plain) is softmax_comparisons.compare_ignoring_integer_dtype
-    partial = functools.partial(comparisons.backprop.compare_gradient_error, np.float64(0.5).item())
+    partial = functools.partial(backprop_exercises.compare_gradient_error, np.float64(0.5).item())
     spec = fixtures.comparison_spec("backprop", _check(partial))
     rebuilt = fixtures._comparison(json.loads(json.dumps(spec)))
-    assert rebuilt.func is comparisons.backprop.compare_gradient_error and rebuilt.args == (0.5,)
+    assert rebuilt.func is backprop_exercises.compare_gradient_error and rebuilt.args == (0.5,)
 
 
 def test_damaged_fixtures_are_a_grader_fault(tmp_path):

@@ -22,6 +22,8 @@ os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from autograder.exercises import lecture  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 keras = pytest.importorskip("keras")
 
@@ -159,10 +161,13 @@ def test_adagrad_and_rmsprop_differ_from_keras_on_purpose():
 
 @pytest.mark.parametrize("kind", ["SGD", "Momentum", "AdaGrad", "Adam"])
 def test_minimize_2d_reproduces_the_lecture_end_points(kind):
-    path = opt.minimize_2d(getattr(opt, kind)(learning_rate=opt.LECTURE_SETTINGS[kind]))
-    assert path.shape == (31, 2) and path.dtype == np.float64
-    np.testing.assert_array_equal(path[0], [-7.0, 2.0])
-    np.testing.assert_allclose(path[-1], opt.LECTURE_END_POINTS[kind], atol=1e-6)
+    # the solution keeps its own copy of the lecture's settings (it is student-facing): the same
+    assert opt.LECTURE_SETTINGS[kind] == lecture.PATH_RATES[kind]
+    assert opt.LECTURE_END_POINTS[kind] == lecture.PATH_END_POINTS[kind]
+    path = opt.minimize_2d(getattr(opt, kind)(learning_rate=lecture.PATH_RATES[kind]))
+    assert path.shape == (lecture.PATH_STEPS + 1, 2) and path.dtype == np.float64
+    np.testing.assert_array_equal(path[0], lecture.PATH_START)
+    np.testing.assert_allclose(path[-1], lecture.PATH_END_POINTS[kind], atol=1e-6)
     assert np.all(np.isfinite(path))
 
 

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from autograder.engine import course, grading
-from autograder.comparisons.optimizers import plot_paths
+from autograder.exercises import lecture
+from autograder.exercises.optimizers import plot_paths
 from autograder.engine.rubric import Call, Check
 from conftest import SUBMISSIONS
 
@@ -21,11 +22,11 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def lecture_path(steps: int = 30) -> np.ndarray:
-    """Plain gradient descent on x²/20 + y² from (-7, 2) with rate 0.95."""
-    points = [np.array([-7.0, 2.0])]
+    """Plain gradient descent on x²/20 + y² from the lecture's (-7, 2) with its SGD rate 0.95."""
+    points = [np.array(lecture.PATH_START)]
     for _ in range(steps):
         x, y = points[-1]
-        points.append(points[-1] - 0.95 * np.array([x / 10, 2 * y]))
+        points.append(points[-1] - lecture.PATH_RATES["SGD"] * np.array([x / 10, 2 * y]))
     return np.array(points)
 
 

@@ -26,7 +26,7 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 from autograder.rubrics.regularization import RUBRIC  # noqa: E402
-from autograder.scenarios import regularization as scenarios  # noqa: E402
+from autograder.exercises import regularization as scenarios  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = {check.number: check for check in RUBRIC.checks}

@@ -19,7 +19,7 @@ def test_every_assignment_declares_its_score_files():
         files = assignment.score_files()
         names = {str(p.relative_to(course.ROOT)) for p in files}
         assert {f"autograder/rubrics/{assignment.name}.py", f"solutions/{assignment.name}.py",
-                f"autograder/scenarios/{assignment.name}.py", f"autograder/comparisons/{assignment.name}.py",
+                f"autograder/exercises/{assignment.name}.py", "autograder/exercises/lecture.py",
                 "autograder/engine/compare.py", "autograder/engine/grading.py"} <= names
         assert set(assignment.private_score_files()) <= set(files)
 
@@ -52,7 +52,7 @@ def test_changing_a_comparison_file_regrades(tmp_path):
     assert first.returncode == 0, first.stderr
     again = _grade(copy, tmp_path / "class", out)
     assert "graded 0," in again.stdout, again.stdout
-    comparison = copy / "autograder" / "comparisons" / "cross_entropy.py"
+    comparison = copy / "autograder" / "exercises" / "cross_entropy.py"
     comparison.write_text(comparison.read_text() + "\n# a tolerance changed\n")
     changed = _grade(copy, tmp_path / "class", out)
     assert changed.returncode == 0, changed.stderr

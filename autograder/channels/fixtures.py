@@ -14,7 +14,7 @@ and a :class:`FixtureReference` with the same interface as ``reference.Reference
 
 Custom comparisons are code, not data: a visible check's ``compare`` must be a function (or a
 ``functools.partial`` of one with plain arguments) in a public module such as
-``autograder/comparisons/<assignment>.py``; the rubric modules never leave the course.
+``autograder/exercises/<assignment>.py``; the rubric modules never leave the course.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from autograder.engine import course
 from autograder.engine.errors import BadInput, GraderFault
 from autograder.engine.rubric import Call, Check, Diagnosis, Rubric
 from autograder.engine.sandbox import wire
-from autograder.scenarios import to_plain
+from autograder.exercises import to_plain
 
 FORMAT = 1
 
@@ -77,12 +77,12 @@ def comparison_spec(assignment: str, check: Check, function=None) -> dict | None
         function, args, kwargs = function.func, list(function.args), dict(function.keywords)
     module = getattr(function, "__module__", None) or ""
     name = getattr(function, "__qualname__", repr(function))
-    public = module.startswith("autograder.") and not module.startswith("autograder.rubrics")
+    public = module.startswith("autograder.exercises.")
     spec = {"function": f"{module}:{name}", "args": args, "kwargs": kwargs}
     if not public or "." in name or "<" in name or _resolve(spec["function"]) is not function:
         raise NotBundleable(
             f"{assignment} check {check.number}: its comparison {name} lives in {module or '?'}, "
-            f"which a student bundle does not ship; move it to autograder/comparisons/{assignment}.py "
+            f"which a student bundle does not ship; move it to autograder/exercises/{assignment}.py "
             "(a module-level function, or a functools.partial of one) and import it in the rubric")
     try:
         json.dumps([args, kwargs], allow_nan=False)

@@ -17,7 +17,7 @@ import sys
 import types
 
 from autograder.engine import course, reference
-from autograder import scenarios
+from autograder import exercises as scenarios
 from autograder.engine.errors import BadInput
 from autograder.engine.grading import evaluate
 from autograder.engine.sandbox import calls, tripwire

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .rubric import Call, Check
-from autograder.scenarios import to_plain
+from autograder.exercises import to_plain
 
 
 def _fmt(x) -> str:

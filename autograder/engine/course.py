@@ -21,13 +21,12 @@ ASSIGNMENTS_DIR = ROOT / "assignments"
 RUBRICS_DIR = PACKAGE_DIR / "rubrics"
 PUBLIC_DIR = PACKAGE_DIR / "public"  # the public fixtures; only in a student bundle
 NBGRADER_DIR = ROOT / "nbgrader"  # nbgrader course files written by `dlgrade release`
-SCENARIOS_DIR = PACKAGE_DIR / "scenarios"
-COMPARISONS_DIR = PACKAGE_DIR / "comparisons"
+EXERCISES_DIR = PACKAGE_DIR / "exercises"  # the public side: scenarios and custom comparisons
 
 # The engine modules that turn returned values into scores, for every assignment.
 ENGINE_FILES = tuple(PACKAGE_DIR / name for name in (
     "__init__.py", "engine/grading.py", "engine/compare.py", "engine/rubric.py", "engine/reference.py",
-    "channels/fixtures.py", "scenarios/__init__.py", "comparisons/__init__.py", "engine/sandbox/calls.py"))
+    "channels/fixtures.py", "exercises/__init__.py", "exercises/lecture.py", "engine/sandbox/calls.py"))
 
 HIDDEN_IN_BUNDLE = ("hidden checks are not available in a student bundle: your instructor "
                     "runs them when grading")
@@ -65,11 +64,11 @@ class Assignment:
         regrade key (``batch.rubric_version``) hashes them all; the private ones
         (``private_score_files``) are what the sandbox hides and a student bundle leaves out."""
         return self.private_score_files() + (
-            SCENARIOS_DIR / f"{self.name}.py", COMPARISONS_DIR / f"{self.name}.py") + ENGINE_FILES
+            EXERCISES_DIR / f"{self.name}.py", EXERCISES_DIR / f"{self.name}_compare.py") + ENGINE_FILES
 
     def private_score_files(self) -> tuple[Path, ...]:
-        """The score-deciding files students never see: the rubric and the solution."""
-        return (RUBRICS_DIR / f"{self.name}.py", self.solution_path)
+        """The score-deciding files students never see: the rubric (and its diagnoses) and the solution."""
+        return (RUBRICS_DIR / f"{self.name}.py", RUBRICS_DIR / f"{self.name}_diagnoses.py", self.solution_path)
 
     @property
     def available(self) -> bool:

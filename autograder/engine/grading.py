@@ -19,7 +19,7 @@ from .rubric import Check, Rubric
 from .sandbox.client import Sandbox
 from .sandbox.replies import value_bytes
 from .sandbox.runner import Budget, SubmissionRun
-from autograder.scenarios import template_of
+from autograder.exercises import template_of
 
 MAX_FEEDBACK = 6000
 

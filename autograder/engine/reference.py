@@ -5,7 +5,7 @@ import importlib.util
 import sys
 from types import ModuleType
 
-from autograder import scenarios
+from autograder import exercises as scenarios
 from .course import Assignment
 from .errors import GraderFault
 from .rubric import Call, Check

@@ -91,7 +91,7 @@ class Check:
     # How the child exercises the submission: "call" calls ``function`` with the case's
     # arguments, "call_then_args" also returns the array arguments after the call (to check
     # that they were not modified); "<assignment>:<name>" is a function in
-    # ``autograder/scenarios/<assignment>.py``.
+    # ``autograder/exercises/<assignment>.py``.
     scenario: str = "call"
     # How feedback shows a case's inputs (default: ``Call.describe``), for scenarios whose
     # arguments are not literally the graded function's.

@@ -10,7 +10,7 @@ only the checks that name it:
   that activation's check (and the hidden re-test);
 - dense_forward's cache belongs to the student: dense_forward is graded on ``a`` alone, and
   dense_backward through the student's own dense_forward (scenarios in
-  ``autograder/scenarios/backprop.py``);
+  ``autograder/exercises/backprop.py``);
 - the dense_backward checks 4.1–4.4 use the linear activation (g' = 1), so an activation
   bug does not leak into them, and look at one output each: 4.1 ``dW`` for a single
   example (m = 1, where a 1/m cannot show), 4.2 ``db`` over a batch, 4.3 ``da_prev``,
@@ -49,9 +49,9 @@ from types import ModuleType
 
 import numpy as np
 
-from autograder.comparisons.backprop import compare_dW_db_from_dz, compare_finite_loss_and_grads, compare_gradient_error, compare_training
+from autograder.exercises.backprop import compare_dW_db_from_dz, compare_finite_loss_and_grads, compare_gradient_error, compare_training
 from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers, randn, uniform
-from autograder.scenarios import backprop as scenario
+from autograder.exercises import backprop as scenario
 
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "linear")
 
@@ -312,7 +312,7 @@ def cases_training(rng):
 
 
 # Custom comparisons (compare_gradient_error, compare_training) are public, in
-# autograder/comparisons/backprop.py: student bundles judge the visible checks with them.
+# autograder/exercises/backprop.py: student bundles judge the visible checks with them.
 
 
 # --- diagnoses: typical mistakes reproduced from the reference --------------------------------

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers, randn
+from autograder.exercises import lecture
 
 # --- call builders ------------------------------------------------------------------------
 
@@ -416,22 +417,6 @@ D_SIZE_STRIDE_IGNORED = Diagnosis(
 
 # --- case generators ---------------------------------------------------------------------
 
-# The lecture's worked example (HW #7, figure 4-14).
-_R = [[1, 1, 1], [2, 1, 3], [0, 1, 0]]
-_G = [[2, 2, 2], [1, 0, 1], [0, 0, 1]]
-_B = [[0, 3, 0], [1, 0, 1], [1, 0, 0]]
-_K_R = [[0, 0, 0], [0, 0, 1], [0, 1, 0]]
-_K_G = [[0, 2, 0], [0, 2, 0], [0, 2, 0]]
-_K_B = [[1, 0, 0], [0, 2, 0], [0, 0, 1]]
-
-
-def lecture_example() -> tuple[np.ndarray, np.ndarray]:
-    """x (1, 3, 3, 3) with x[0, :, :, 0] = R etc., kernel (3, 3, 3, 1) with kernel[:, :, 0, 0] = K_R etc."""
-    x = np.stack([np.array(c, dtype=np.float64) for c in (_R, _G, _B)], axis=-1)[np.newaxis]
-    kernel = np.stack([np.array(k, dtype=np.float64) for k in (_K_R, _K_G, _K_B)], axis=-1)
-    return x, kernel[..., np.newaxis]
-
-
 def _image(rng, n, h, w, c):
     return randn(rng, n, h, w, c)
 
@@ -529,12 +514,12 @@ def cases_size_stride_pad(rng):
 # conv2d
 
 def cases_conv2d_lecture_pad(rng):
-    x, kernel = lecture_example()
+    x, kernel = lecture.conv_example()  # the lecture's worked example (HW #7, figure 4-14)
     return [Call((x, kernel), {"padding": 1}), Call((x, kernel), {"stride": 1, "padding": 1})]
 
 
 def cases_conv2d_lecture_valid(rng):
-    x, kernel = lecture_example()
+    x, kernel = lecture.conv_example()  # the lecture's worked example (HW #7, figure 4-14)
     return [Call((x, kernel)), Call((x, kernel), {"padding": "valid"})]
 
 

@@ -41,9 +41,9 @@ from typing import Any
 
 import numpy as np
 
-from autograder.comparisons.cross_entropy import compare_gradient_and_w
+from autograder.exercises.cross_entropy import compare_gradient_and_w
 from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers, randn, uniform
-from autograder.scenarios.cross_entropy import curved_function
+from autograder.exercises.cross_entropy import curved_function
 
 # --- the lecture's distributions -------------------------------------------------------------
 
@@ -317,7 +317,7 @@ def numgrad_rows(ref, call):
     return _difference_quotient(call, "rows")
 
 
-# compare_gradient_and_w (check 9.3) is public, in autograder/comparisons/cross_entropy.py.
+# compare_gradient_and_w (check 9.3) is public, in autograder/exercises/cross_entropy.py.
 
 
 # --- Gaussian mistakes -----------------------------------------------------------------------

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 
-from autograder.comparisons.initializers import _g, activation_seeding_compare, chain_compare, compare_std_for, config_compare, dtypes_compare, layers_compare, normality_compare, seeding_compare, stats_compare
+from autograder.exercises.initializers_compare import _g, activation_seeding_compare, chain_compare, compare_std_for, config_compare, dtypes_compare, layers_compare, normality_compare, seeding_compare, stats_compare
 from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers
 
 # --- formatting -----------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def _describe_activation(call: Call) -> str:
 
 # Custom comparisons (compare_std, built by compare_std_for, normality_compare, dtypes_compare,
 # seeding_compare, config_compare, layers_compare, chain_compare, stats_compare,
-# activation_seeding_compare) are public, in autograder/comparisons/initializers.py: student
+# activation_seeding_compare) are public, in autograder/exercises/initializers_compare.py: student
 # bundles judge the visible checks with them.
 
 

@@ -1,7 +1,7 @@
 """Rubric for optimizers: SGD, Momentum, AdaGrad, RMSProp and Adam as Keras 3 optimizers, and
 ``minimize_2d`` (DLfS ch. 6).
 
-Every check runs a scenario of ``autograder/scenarios/optimizers.py`` on the student's class
+Every check runs a scenario of ``autograder/exercises/optimizers.py`` on the student's class
 (in the sandbox) and on the reference's (in the grader), and compares the plain results.
 Layout, one group per class (1 SGD, 2 Momentum, 3 AdaGrad, 4 RMSProp, 5 Adam), then
 6 minimize_2d. Within a group:
@@ -37,17 +37,15 @@ import functools
 
 import numpy as np
 
-from autograder.comparisons.optimizers import TRAJECTORY_TOL, compare_config_for, compare_fit, compare_path, plot_paths
-from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers, randn
-from autograder.scenarios.optimizers import schedule_values
+from autograder.engine.rubric import Call, Check, Rubric, integers, randn
+from autograder.exercises import lecture
+from autograder.exercises.optimizers import TRAJECTORY_TOL, compare_config_for, compare_fit, compare_path, plot_paths
+from autograder.exercises.optimizers import schedule_values
+from autograder.rubrics.optimizers_diagnoses import DEFAULTS, diagnoses_for
 
 CLASSES = ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam")
 HYPERPARAMETERS = {"SGD": (), "Momentum": ("momentum",), "AdaGrad": ("epsilon",),
                    "RMSProp": ("rho", "epsilon"), "Adam": ("beta_1", "beta_2", "epsilon")}
-DEFAULTS = {"SGD": {"learning_rate": 0.01}, "Momentum": {"learning_rate": 0.01, "momentum": 0.9},
-            "AdaGrad": {"learning_rate": 0.01, "epsilon": 1e-7},
-            "RMSProp": {"learning_rate": 0.001, "rho": 0.9, "epsilon": 1e-7},
-            "Adam": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}}
 FORMULAS = {
     "SGD": "W <- W - lr * g",
     "Momentum": "v <- momentum * v - lr * g; W <- W + v (v starts at 0)",
@@ -58,10 +56,9 @@ FORMULAS = {
              "W <- W - alpha_t * m / (sqrt(v) + epsilon)"),
 }
 # The lecture's figure: f(x, y) = x²/20 + y² from (-7, 2), 30 steps.
-LECTURE_START = (-7.0, 2.0)
-LECTURE_RATES = {"SGD": 0.95, "Momentum": 0.1, "AdaGrad": 1.5, "Adam": 0.3}
-LECTURE_END = {"SGD": "(-0.350393, 0.084782)", "Momentum": "(0.896414, 0.088086)",
-               "AdaGrad": "(-0.120162, 0)", "Adam": "(0.136007, 0.318245)"}
+LECTURE_START = lecture.PATH_START
+LECTURE_RATES = lecture.PATH_RATES
+LECTURE_END = {kind: lecture.end_point_text(kind) for kind in lecture.PATH_END_POINTS}
 # Settings for model.fit on the digits (the loss falls clearly within 3 epochs). model.fit is an
 # integration check: it must not fail a formula detail that a check of its own isolates. The
 # only such detail that these settings could show is where epsilon goes (inside the square
@@ -77,134 +74,6 @@ ONE_STEP_NAMES = {"SGD": "one step, W <- W - lr * g", "Momentum": "one step from
                   "AdaGrad": "one step from h = 0", "RMSProp": "one step from h = 0",
                   "Adam": "one step from m = v = 0 (t = 1)"}
 ONE_STEP_TOL = 1e-4
-
-
-# --- a NumPy model of each optimizer, with its typical mistakes (for the diagnoses) -------
-
-
-def simulate(kind: str, hp: dict, w0, grad_at, n_steps: int, lrs, mistake: str | None = None) -> np.ndarray:
-    """Trajectory ``(n_steps, *w0.shape)`` in float64. ``grad_at(i, w)`` is the gradient of
-    step ``i`` at ``w``; ``lrs[i]`` the learning rate of step ``i``; ``mistake`` one of the
-    mistakes below (None: the spec's rule)."""
-    hp = {**DEFAULTS[kind], **hp}
-    w = np.array(w0, dtype=np.float64)
-    first = np.zeros_like(w)
-    second = np.full_like(w, 0.1) if mistake in ("h0_keras", "keras_adagrad") else np.zeros_like(w)
-    out = []
-    for i in range(n_steps):
-        t = i + 1
-        g = np.asarray(grad_at(i, w), dtype=np.float64)
-        lr = float(lrs[i])
-        eps = hp.get("epsilon", 0.0)
-        with np.errstate(all="ignore"):
-            if mistake == "sign":
-                w = w + lr * g
-            elif kind == "SGD":
-                w = w - lr * g
-            elif kind == "Momentum":
-                alpha = hp["momentum"]
-                if mistake == "sign_v":
-                    first = alpha * first + lr * g
-                    w = w + first
-                elif mistake == "sign_w":
-                    first = alpha * first - lr * g
-                    w = w - first
-                elif mistake == "no_velocity":
-                    w = w - lr * g
-                elif mistake == "pytorch":
-                    first = alpha * first + g
-                    w = w - lr * first
-                else:
-                    first = alpha * first - lr * g
-                    w = w + first
-            elif kind in ("AdaGrad", "RMSProp"):
-                if kind == "AdaGrad":
-                    second = g * g if mistake == "no_accumulation" else second + g * g
-                else:
-                    rho = hp["rho"]
-                    if mistake == "rho_swapped":
-                        second = (1 - rho) * second + rho * g * g
-                    elif mistake == "no_one_minus_rho":
-                        second = rho * second + g * g
-                    else:
-                        second = rho * second + (1 - rho) * g * g
-                if mistake in ("eps_inside", "keras_adagrad"):
-                    w = w - lr * g / np.sqrt(second + eps)
-                elif mistake == "no_sqrt":
-                    w = w - lr * g / (second + eps)
-                else:
-                    w = w - lr * g / (np.sqrt(second) + eps)
-            elif kind == "Adam":
-                b1, b2 = hp["beta_1"], hp["beta_2"]
-                if mistake == "betas_swapped":
-                    b1, b2 = b2, b1
-                first = b1 * first + (1 - b1) * g
-                second = b2 * second + (1 - b2) * g * g
-                step = t - 1 if mistake == "t_from_zero" else t
-                if mistake == "no_bias_correction":
-                    w = w - lr * first / (np.sqrt(second) + eps)
-                elif mistake == "paper_eps":
-                    m_hat, v_hat = first / (1 - b1 ** step), second / (1 - b2 ** step)
-                    w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
-                elif mistake == "only_m_corrected":
-                    w = w - lr / (1 - b1 ** step) * first / (np.sqrt(second) + eps)
-                else:
-                    alpha = lr * np.sqrt(1 - b2 ** step) / (1 - b1 ** step)
-                    w = w - alpha * first / (np.sqrt(second) + eps)
-            else:
-                raise ValueError(kind)
-        out.append(w.copy())
-    return np.stack(out)
-
-
-def _constant_rate(kind: str, hp: dict, n_steps: int) -> list[float]:
-    """The learning rate of each step as the optimizer sees it (a float32 variable)."""
-    rate = hp.get("learning_rate", DEFAULTS[kind]["learning_rate"])
-    return [float(np.float32(rate))] * n_steps
-
-
-def _sequence(grads):
-    grads = np.asarray(grads, dtype=np.float64)
-    return lambda i, w: grads[i]
-
-
-def _path_gradient(i, w):
-    return np.array([w[0] / 10.0, 2.0 * w[1]])
-
-
-def mistake_model(kind: str, scenario: str, mistake: str | None):
-    """``mistaken(reference_module, call)`` for a Diagnosis: what an optimizer with
-    ``mistake`` returns in ``scenario`` for ``call``."""
-
-    def mistaken(_ref, call: Call):
-        hp = {k: v for k, v in call.kwargs.items() if k != "learning_rate"}
-        if scenario == "one_step":
-            w, g = call.args
-            return simulate(kind, hp, w, _sequence(np.asarray(g)[None]), 1,
-                            _constant_rate(kind, call.kwargs, 1), mistake)[0]
-        if scenario in ("steps", "steps_float32"):
-            w0, grads = call.args
-            return simulate(kind, hp, w0, _sequence(grads), len(grads),
-                            _constant_rate(kind, call.kwargs, len(grads)), mistake)
-        if scenario == "steps_with_schedule":
-            w0, grads, spec = call.args
-            rates = schedule_values(spec, len(grads))
-            if mistake == "constant_rate":
-                rates = np.full_like(rates, rates[0])
-            return simulate(kind, hp, w0, _sequence(grads), len(grads), rates,
-                            None if mistake == "constant_rate" else mistake)
-        if scenario == "several_variables":
-            ws, grads = call.args
-            return tuple(simulate(kind, hp, w, _sequence(g), len(g), _constant_rate(kind, call.kwargs, len(g)),
-                                  mistake) for w, g in zip(ws, grads))
-        if scenario == "lecture_path":
-            start, n_steps = call.args
-            path = simulate(kind, hp, start, _path_gradient, n_steps,
-                            _constant_rate(kind, call.kwargs, n_steps), mistake)
-            return np.concatenate([np.asarray(start, dtype=np.float64)[None], path])
-        raise ValueError(scenario)
-
-    return mistaken
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -413,43 +282,67 @@ def _schedule_text(spec) -> str:
     return f"keras.optimizers.schedules.{kind}({_fmt_hp(dict(config))})"
 
 
+def _describe_one_step(kind: str, hp: str, call: Call) -> str:
+    w, g = call.args
+    return f"{kind}({hp}): one apply() on a float64 variable w = {_shape_text(w)} with gradient {_shape_text(g)}"
+
+
+def _describe_steps(dtype: str):
+    def describe(kind: str, hp: str, call: Call) -> str:
+        w0, grads = call.args
+        return (f"{kind}({hp}): {len(grads)} apply() steps on a {dtype} variable of shape "
+                f"{tuple(np.shape(w0))}, a different gradient at each step")
+    return describe
+
+
+def _describe_schedule(kind: str, hp: str, call: Call) -> str:
+    w0, grads, spec = call.args
+    rates = ", ".join(f"{r:.4g}" for r in schedule_values(spec, len(grads)))
+    extra = f", {hp}" if hp else ""
+    return (f"{kind}(learning_rate={_schedule_text(spec)}{extra}): {len(grads)} steps; the "
+            f"learning rate of the steps is {rates}")
+
+
+def _describe_several(kind: str, hp: str, call: Call) -> str:
+    ws, grads = call.args
+    shapes = ", ".join(str(tuple(np.shape(w))) for w in ws)
+    return f"{kind}({hp}): one optimizer, {len(grads[0])} steps on {len(ws)} variables of shapes {shapes}"
+
+
+def _describe_config(kind: str, hp: str, call: Call) -> str:
+    _, grads, spec = call.args
+    rate = f"learning_rate={_schedule_text(spec)}" + (", " if hp else "") if spec else ""
+    return (f"opt = {kind}({rate}{hp}); opt.get_config(), {kind}.from_config(config) and "
+            f"keras.optimizers.deserialize(keras.optimizers.serialize(opt), custom_objects=...), "
+            f"each copy then taking {len(grads)} steps like opt")
+
+
+def _describe_lecture_path(kind: str, hp: str, call: Call) -> str:
+    start, n_steps = call.args
+    return (f"{kind}({hp}) on f(x, y) = x**2/20 + y**2 from {tuple(start)}, {n_steps} steps "
+            f"(one float64 variable of shape (2,), gradient (x/10, 2y))")
+
+
+def _describe_fit(kind: str, hp: str, call: Call) -> str:
+    x, _, weights, epochs, batch = call.args
+    return (f"model.compile(optimizer={kind}({hp}), loss=SparseCategoricalCrossentropy(from_logits=True)); "
+            f"model.fit on {len(x)} digits (64 -> 16 ReLU -> 10, float32), {epochs} epochs, "
+            f"batch_size={batch}, no shuffling")
+
+
+# How a case of each scenario reads (what a mistaken optimizer returns in each scenario is the
+# table ``optimizers_diagnoses.MISTAKEN``).
+DESCRIBE = {"one_step": _describe_one_step, "steps": _describe_steps("float64"),
+            "steps_float32": _describe_steps("float32"), "steps_with_schedule": _describe_schedule,
+            "several_variables": _describe_several, "config_round_trip": _describe_config,
+            "lecture_path": _describe_lecture_path, "fit_digits": _describe_fit}
+
+
 def describe_for(kind: str, scenario: str):
+    text = DESCRIBE[scenario]
+
     def describe(call: Call) -> str:
-        hp = _fmt_hp(call.kwargs)
-        if scenario == "one_step":
-            w, g = call.args
-            return f"{kind}({hp}): one apply() on a float64 variable w = {_shape_text(w)} with gradient {_shape_text(g)}"
-        if scenario in ("steps", "steps_float32"):
-            w0, grads = call.args
-            dtype = "float32" if scenario == "steps_float32" else "float64"
-            return (f"{kind}({hp}): {len(grads)} apply() steps on a {dtype} variable of shape "
-                    f"{tuple(np.shape(w0))}, a different gradient at each step")
-        if scenario == "steps_with_schedule":
-            w0, grads, spec = call.args
-            rates = ", ".join(f"{r:.4g}" for r in schedule_values(spec, len(grads)))
-            extra = f", {hp}" if hp else ""
-            return (f"{kind}(learning_rate={_schedule_text(spec)}{extra}): {len(grads)} steps; the "
-                    f"learning rate of the steps is {rates}")
-        if scenario == "several_variables":
-            ws, grads = call.args
-            shapes = ", ".join(str(tuple(np.shape(w))) for w in ws)
-            return f"{kind}({hp}): one optimizer, {len(grads[0])} steps on {len(ws)} variables of shapes {shapes}"
-        if scenario == "config_round_trip":
-            _, grads, spec = call.args
-            rate = f"learning_rate={_schedule_text(spec)}" + (", " if hp else "") if spec else ""
-            return (f"opt = {kind}({rate}{hp}); opt.get_config(), {kind}.from_config(config) and "
-                    f"keras.optimizers.deserialize(keras.optimizers.serialize(opt), custom_objects=...), "
-                    f"each copy then taking {len(grads)} steps like opt")
-        if scenario == "lecture_path":
-            start, n_steps = call.args
-            return (f"{kind}({hp}) on f(x, y) = x**2/20 + y**2 from {tuple(start)}, {n_steps} steps "
-                    f"(one float64 variable of shape (2,), gradient (x/10, 2y))")
-        if scenario == "fit_digits":
-            x, _, weights, epochs, batch = call.args
-            return (f"model.compile(optimizer={kind}({hp}), loss=SparseCategoricalCrossentropy(from_logits=True)); "
-                    f"model.fit on {len(x)} digits (64 -> 16 ReLU -> 10, float32), {epochs} epochs, "
-                    f"batch_size={batch}, no shuffling")
-        raise ValueError(scenario)
+        return text(kind, _fmt_hp(call.kwargs), call)
     return describe
 
 
@@ -461,93 +354,7 @@ def describe_minimize(call: Call) -> str:
 
 
 # Custom comparisons (compare_path, compare_config_for, compare_fit) are public, in
-# autograder/comparisons/optimizers.py: student bundles judge the visible checks with them.
-
-
-# --- diagnoses -------------------------------------------------------------------------------------
-
-MISTAKES = {
-    "SGD": (
-        ("sign", "Your steps go uphill: W <- W - lr * g (self.assign_sub(variable, lr * g))."),
-    ),
-    "Momentum": (
-        ("sign_v", "Your velocity has the wrong sign: v <- momentum * v - lr * g (v points downhill), "
-                   "then W <- W + v."),
-        ("sign_w", "You subtract the velocity: v <- momentum * v - lr * g already points downhill, "
-                   "so W <- W + v (self.assign_add)."),
-        ("no_velocity", "Your steps equal plain SGD: the velocity is not kept between steps. Create it "
-                        "once per variable in build (add_variable_from_reference) and update it with "
-                        "self.assign, so that the next step sees it."),
-        ("sign", "Your steps go uphill: v <- momentum * v - lr * g; W <- W + v."),
-    ),
-    "AdaGrad": (
-        ("eps_inside", "Your epsilon is inside the square root, g / sqrt(h + eps) (as keras.optimizers.Adagrad): "
-                       "the lecture adds it outside, g / (sqrt(h) + eps)."),
-        ("keras_adagrad", "Your steps equal keras.optimizers.Adagrad's (h starts at 0.1, eps inside the root): "
-                          "the lecture's AdaGrad starts h at 0 and divides by sqrt(h) + eps."),
-        ("h0_keras", "Your accumulator starts at 0.1 (Keras' initial_accumulator_value): the lecture's h "
-                     "starts at 0 (add_variable_from_reference's default initializer, zeros)."),
-        ("no_accumulation", "Your h holds only the latest g * g: AdaGrad sums all squared gradients, "
-                            "h <- h + g * g (self.assign_add)."),
-        ("no_sqrt", "You divide by h + eps: divide by sqrt(h) + eps."),
-        ("sign", "Your steps go uphill: W <- W - lr * g / (sqrt(h) + eps)."),
-    ),
-    "RMSProp": (
-        ("rho_swapped", "Your moving average weighs the new g * g by rho and the old h by 1 - rho: "
-                        "h <- rho * h + (1 - rho) * g * g (rho = 0.9 keeps 90% of the old value)."),
-        ("eps_inside", "Your epsilon is inside the square root, g / sqrt(h + eps) (as keras.optimizers.RMSprop): "
-                       "the lecture adds it outside, g / (sqrt(h) + eps)."),
-        ("no_one_minus_rho", "Your moving average adds g * g without the factor (1 - rho): "
-                             "h <- rho * h + (1 - rho) * g * g."),
-        ("sign", "Your steps go uphill: W <- W - lr * g / (sqrt(h) + eps)."),
-    ),
-    "Adam": (
-        ("no_bias_correction", "Your steps have no bias correction: the step size is "
-                               "alpha_t = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t), t = self.iterations + 1."),
-        ("betas_swapped", "beta_1 and beta_2 are swapped: beta_1 (0.9) averages the gradients m, "
-                          "beta_2 (0.999) the squared gradients v, and alpha_t = lr * sqrt(1 - beta_2**t) / "
-                          "(1 - beta_1**t)."),
-        ("paper_eps", "Your steps equal lr * m_hat / (sqrt(v_hat) + eps) (the paper's Algorithm 1): use "
-                      "Keras' form alpha_t * m / (sqrt(v) + eps) with alpha_t = lr * sqrt(1 - beta_2**t) / "
-                      "(1 - beta_1**t); the two differ where eps is not negligible against sqrt(v)."),
-        ("t_from_zero", "Your step number starts at 0, so 1 - beta**t is 0 in the first step: "
-                        "t = self.iterations + 1 (iterations counts the steps already finished)."),
-        ("only_m_corrected", "Only m is bias-corrected: alpha_t = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t) "
-                             "corrects both m and v."),
-        ("sign", "Your steps go uphill: W <- W - alpha_t * m / (sqrt(v) + eps)."),
-    ),
-}
-SCHEDULE_MISTAKES = {
-    "SGD": (("constant_rate", None),),
-    "Momentum": (("constant_rate", None),
-                 ("pytorch", "Your steps scale the whole velocity by the current learning rate "
-                             "(v <- momentum * v + g; W <- W - lr * v, PyTorch's form): that equals the "
-                             "lecture's rule only for a constant learning rate. Use v <- momentum * v - lr * g; "
-                             "W <- W + v.")),
-}
-_CONSTANT_RATE_HINT = ("Your steps all use the first step's learning rate: use update_step's learning_rate "
-                       "argument, which carries the schedule's value at the current step (a number "
-                       "stored in __init__ never changes).")
-
-
-# Mistakes that one step from zero state cannot show (they agree with the rule at t = 1).
-SAME_AFTER_ONE_STEP = {"no_velocity", "pytorch", "no_accumulation", "betas_swapped"}
-
-
-# Mistakes that only show where epsilon is not negligible against sqrt(h).
-EPSILON_MISTAKES = {"eps_inside", "paper_eps"}
-
-
-def diagnoses_for(kind: str, scenario: str, epsilon: bool = False) -> tuple[Diagnosis, ...]:
-    """The known mistakes that ``scenario`` can show (``epsilon``: its cases make epsilon matter)."""
-    found = [Diagnosis(hint, mistake_model(kind, scenario, mistake)) for mistake, hint in MISTAKES[kind]
-             if not (scenario == "one_step" and mistake in SAME_AFTER_ONE_STEP)
-             and (epsilon or mistake not in EPSILON_MISTAKES)]
-    if scenario == "steps_with_schedule":
-        extra = SCHEDULE_MISTAKES.get(kind, (("constant_rate", None),))
-        found += [Diagnosis(hint or _CONSTANT_RATE_HINT, mistake_model(kind, scenario, mistake))
-                  for mistake, hint in extra]
-    return tuple(found)
+# autograder/exercises/optimizers.py: student bundles judge the visible checks with them.
 
 
 # --- the checks --------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Rubric of the regularization assignment: Dropout, BatchNormalization, L2WeightDecay, EarlyStopping.
 
-Every check runs a scenario of ``autograder/scenarios/regularization.py`` (see its docstring for
+Every check runs a scenario of ``autograder/exercises/regularization.py`` (see its docstring for
 what each returns) on the student's class in the sandbox and on the reference class here.
 
 - Dropout is random: its checks are statistical (the fraction of zeros within six binomial
@@ -28,12 +28,12 @@ import math
 
 import numpy as np
 
-from autograder.comparisons.regularization import compare_bn_fit, compare_bn_weights, compare_dropout_fit, compare_es_fit, compare_l2_dense, compare_dropout_statistics, compare_fresh_masks, compare_l2_config, compare_zero_fraction, constructor_args, fmt_seq, l2_of
+from autograder.exercises.regularization_compare import compare_bn_fit, compare_bn_weights, compare_dropout_fit, compare_es_fit, compare_l2_dense, compare_dropout_statistics, compare_fresh_masks, compare_l2_config, compare_zero_fraction, constructor_args, fmt_seq, l2_of
 from autograder.engine.rubric import Call, Check, Diagnosis, Rubric
 
 # Custom comparisons (compare_zero_fraction, compare_fresh_masks, compare_dropout_statistics,
 # compare_dropout_fit, compare_bn_weights, compare_bn_fit, compare_l2_config) are public, in
-# autograder/comparisons/regularization.py: student bundles judge the visible checks with them.
+# autograder/exercises/regularization_compare.py: student bundles judge the visible checks with them.
 
 # --- helpers -----------------------------------------------------------------------------
 

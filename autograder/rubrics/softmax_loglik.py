@@ -35,15 +35,15 @@ from typing import Any
 
 import numpy as np
 
-from autograder.comparisons.softmax_loglik import compare_ignoring_integer_dtype
 from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers, randn
+from autograder.exercises import lecture
+from autograder.exercises.softmax_loglik import compare_ignoring_integer_dtype
 
 # The lecture's example (§5.1.3): the same softmax output, once with a correct class that
 # got 0.0508 (e = 4.2990 bits), once with one that got 0.8360 (e = 0.2584 bits).
-LECTURE_O = np.array([[0.0508, 0.8360, 0.1132],
-                      [0.0508, 0.8360, 0.1132]])
-LECTURE_Y = np.array([0, 1])
-LECTURE_E = (4.2990, 0.2584)
+LECTURE_O = np.array(lecture.LOGLIK_O)
+LECTURE_Y = np.array(lecture.LOGLIK_Y)
+LECTURE_E = lecture.LOGLIK_E
 
 # --- input builders ------------------------------------------------------------------------
 
@@ -200,7 +200,7 @@ def cases_one_hot_float(rng):
 
 
 # compare_ignoring_integer_dtype (checks 3.1, 3.2) is public, in
-# autograder/comparisons/softmax_loglik.py.
+# autograder/exercises/softmax_loglik.py.
 
 
 # --- 4. log_likelihood_loss -------------------------------------------------------------------

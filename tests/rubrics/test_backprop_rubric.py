@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from autograder import scenarios  # noqa: E402
+from autograder import exercises as scenarios  # noqa: E402
 from autograder.engine.compare import diagnose, diagnose_all, judge_case  # noqa: E402
 from autograder.engine.rubric import Check  # noqa: E402
 from autograder.rubrics.backprop import RUBRIC  # noqa: E402
-from autograder.scenarios import backprop as bp_scenarios  # noqa: E402
+from autograder.exercises import backprop as bp_scenarios  # noqa: E402
 
 SOLUTION = ROOT / "solutions" / "backprop.py"
 FIXTURES = ROOT / "tests" / "submissions" / "backprop"

@@ -25,7 +25,8 @@ if str(ROOT) not in sys.path:
 
 from autograder.engine.compare import diagnose_all  # noqa: E402
 from autograder.engine.rubric import Call, Check  # noqa: E402
-from autograder.rubrics.conv_padding import RUBRIC, lecture_example  # noqa: E402
+from autograder.exercises.lecture import conv_example as lecture_example  # noqa: E402
+from autograder.rubrics.conv_padding import RUBRIC  # noqa: E402
 
 SOLUTION = ROOT / "solutions" / "conv_padding.py"
 FIXTURES = ROOT / "tests" / "submissions" / "conv_padding"

@@ -34,12 +34,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from autograder import scenarios  # noqa: E402
+from autograder import exercises as scenarios  # noqa: E402
 from autograder.engine.compare import diagnose_all, judge_case  # noqa: E402
 from autograder.engine.rubric import Call, Check  # noqa: E402
 from autograder.rubrics import cross_entropy as rubric_module  # noqa: E402
 from autograder.rubrics.cross_entropy import COIN, FAIR_DIE, LOADED_DIE, RUBRIC, YUT  # noqa: E402
-from autograder.scenarios.cross_entropy import curved_function  # noqa: E402
+from autograder.exercises.cross_entropy import curved_function  # noqa: E402
 
 SOLUTION = ROOT / "solutions" / "cross_entropy.py"
 FIXTURES = ROOT / "tests" / "submissions" / "cross_entropy"

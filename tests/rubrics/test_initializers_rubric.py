@@ -33,12 +33,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from autograder import scenarios  # noqa: E402
+from autograder import exercises as scenarios  # noqa: E402
 from autograder.engine.compare import judge_case  # noqa: E402
-from autograder.comparisons import initializers as C  # noqa: E402
+from autograder.exercises import initializers_compare as C  # noqa: E402
 from autograder.engine.rubric import Call  # noqa: E402
 from autograder.rubrics.initializers import RUBRIC  # noqa: E402
-from autograder.scenarios.initializers import ACTIVATIONS, fans  # noqa: E402
+from autograder.exercises.initializers import ACTIVATIONS, fans  # noqa: E402
 
 SOLUTION = ROOT / "solutions" / "initializers.py"
 FIXTURES = ROOT / "tests" / "submissions" / "initializers"

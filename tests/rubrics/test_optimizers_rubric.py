@@ -38,12 +38,14 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from autograder import scenarios  # noqa: E402
+from autograder import exercises as scenarios  # noqa: E402
 from autograder.engine.compare import diagnose, diagnose_all, judge_case  # noqa: E402
 from autograder.engine.rubric import Check  # noqa: E402
 from autograder.rubrics import optimizers as R  # noqa: E402
 from autograder.rubrics.optimizers import RUBRIC  # noqa: E402
-from autograder.scenarios import optimizers as S  # noqa: E402
+from autograder.rubrics import optimizers_diagnoses as RD  # noqa: E402
+from autograder.exercises import lecture  # noqa: E402
+from autograder.exercises import optimizers as S  # noqa: E402
 from autograder.engine.sandbox import wire  # noqa: E402
 
 SOLUTION = ROOT / "solutions" / "optimizers.py"
@@ -174,16 +176,14 @@ def test_reference_passes_its_own_cases(number):
 
 
 def test_lecture_paths_reproduce_the_spec():
-    ends = {"SGD": (-0.350393, 0.084782), "Momentum": (0.896414, 0.088086), "AdaGrad": (-0.120162, 0.0),
-            "Adam": (0.136007, 0.318245)}
     for number, check in CHECKS.items():
         if check.scenario == "optimizers:lecture_path":
             call = cases(number)[0]
-            assert call.args == ((-7.0, 2.0), 30)
+            assert call.args == (lecture.PATH_START, lecture.PATH_STEPS) == ((-7.0, 2.0), 30)
             assert call.kwargs == {"learning_rate": R.LECTURE_RATES[check.function]}
             path = expected(number)[0]
             assert path.shape == (31, 2)
-            np.testing.assert_allclose(path[-1], ends[check.function], atol=1e-6)
+            np.testing.assert_allclose(path[-1], lecture.PATH_END_POINTS[check.function], atol=1e-6)
     sgd = expected("6.1")[0]
     assert sgd.shape == (31, 2)
     np.testing.assert_allclose(sgd[-1], ends["SGD"], atol=1e-6)
@@ -211,7 +211,7 @@ _MODEL_SCENARIOS = {"one_step", "steps", "steps_float32", "steps_with_schedule",
 @pytest.mark.parametrize("number", [n for n, c in CHECKS.items() if c.scenario.split(":")[1] in _MODEL_SCENARIOS])
 def test_numpy_model_equals_the_reference(number):
     check = CHECKS[number]
-    model = R.mistake_model(check.function, check.scenario.split(":")[1], None)
+    model = RD.mistake_model(check.function, check.scenario.split(":")[1], None)
     for call, want in zip(cases(number), expected(number)):
         assert judge_case(check, call, want, scenarios.to_plain(model(REF, call))) is None
 
@@ -243,11 +243,11 @@ def _visible_step_checks(kind):
 def test_epsilon_placement_shows_only_in_the_large_epsilon_checks(kind, mistake):
     for number in _visible_step_checks(kind):
         check = CHECKS[number]
-        model = R.mistake_model(kind, check.scenario.split(":")[1], mistake)
+        model = RD.mistake_model(kind, check.scenario.split(":")[1], mistake)
         for call, want in zip(cases(number), expected(number)):
             assert judge_case(check, call, want, scenarios.to_plain(model(REF, call))) is None, number
     eps_check = next(c for c in CHECKS.values() if c.function == kind and "epsilon" in c.name)
-    model = R.mistake_model(kind, "steps", mistake)
+    model = RD.mistake_model(kind, "steps", mistake)
     assert any(judge_case(eps_check, call, want, scenarios.to_plain(model(REF, call))) is not None
                for call, want in zip(cases(eps_check.number), expected(eps_check.number)))
 
@@ -258,11 +258,11 @@ def test_schedule_mistakes_show_only_in_the_schedule_checks(kind, mistake):
         check = CHECKS[number]
         scenario = check.scenario.split(":")[1]
         if scenario == "steps_with_schedule":
-            model = R.mistake_model(kind, scenario, mistake)
+            model = RD.mistake_model(kind, scenario, mistake)
             assert all(judge_case(check, c, w, scenarios.to_plain(model(REF, c))) is not None
                        for c, w in zip(cases(number), expected(number)))
         elif mistake != "constant_rate":
-            model = R.mistake_model(kind, scenario, mistake)
+            model = RD.mistake_model(kind, scenario, mistake)
             for call, want in zip(cases(number), expected(number)):
                 assert judge_case(check, call, want, scenarios.to_plain(model(REF, call))) is None, number
 
@@ -333,7 +333,7 @@ def test_fixture_failures_name_the_mistake(name):
 def test_a_short_path_is_told_by_which_end_it_lacks():
     """compare_path names the missing point only where it is that one: a path without its start
     and a path without its last point are both one row short."""
-    from autograder.comparisons.optimizers import compare_path
+    from autograder.exercises.optimizers import compare_path
 
     for name, says in (("minimize_2d_without_start.py", "lacks the starting point"),
                        ("minimize_2d_without_last_point.py", "lacks the point after the last step")):

@@ -30,12 +30,12 @@ if str(ROOT) not in sys.path:
 
 keras = pytest.importorskip("keras")
 
-from autograder import scenarios as scenario_registry  # noqa: E402
+from autograder import exercises as scenario_registry  # noqa: E402
 from autograder.engine.compare import judge_case  # noqa: E402
 from autograder.engine.rubric import Call  # noqa: E402
 from autograder.rubrics import regularization as rubric_module  # noqa: E402
 from autograder.rubrics.regularization import RUBRIC, bn_cycle, simulate  # noqa: E402
-from autograder.scenarios import template_of, to_plain  # noqa: E402
+from autograder.exercises import template_of, to_plain  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "submissions" / "regularization"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())

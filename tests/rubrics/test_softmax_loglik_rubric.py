@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 from autograder.engine.compare import diagnose_all, judge_case  # noqa: E402
 from autograder.engine.rubric import Call, Check  # noqa: E402
 from autograder.rubrics.softmax_loglik import LECTURE_E, LECTURE_O, LECTURE_Y, RUBRIC  # noqa: E402
-from autograder.scenarios import template_of, to_plain  # noqa: E402
+from autograder.exercises import template_of, to_plain  # noqa: E402
 
 SOLUTION = ROOT / "solutions" / "softmax_loglik.py"
 FIXTURES = ROOT / "tests" / "submissions" / "softmax_loglik"

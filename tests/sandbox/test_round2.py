@@ -288,8 +288,8 @@ def _tb():
         return exc.__traceback__.tb_frame
 
 def _attack(where):
-    _try(where + " sys.modules", lambda: vars(sys.modules["autograder.scenarios.initializers"]))
-    _try(where + " import", lambda: vars(__import__("autograder.scenarios.initializers", fromlist=["x"])))
+    _try(where + " sys.modules", lambda: vars(sys.modules["autograder.exercises.initializers"]))
+    _try(where + " import", lambda: vars(__import__("autograder.exercises.initializers", fromlist=["x"])))
     _try(where + " gc", lambda: [o for o in gc.get_objects() if isinstance(o, dict)])
     _try(where + " _getframe", lambda: sys._getframe(1))
     _try(where + " currentframe", lambda: inspect.currentframe())

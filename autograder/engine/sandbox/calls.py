@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from . import tripwire
-from autograder import scenarios
+from autograder import exercises as scenarios
 
 MAX_MESSAGE = 1500  # characters of an exception message
 

@@ -29,7 +29,7 @@ import time
 import types
 
 from . import calls, ground, landlock, limits, policy, privilege, seccomp, tripwire, wire
-from autograder import scenarios
+from autograder import exercises as scenarios
 
 ground.import_all_scenarios()  # in the zygote: no grader import is needed after the fork
 

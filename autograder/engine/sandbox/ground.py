@@ -1,6 +1,6 @@
 """Keeping the grader's own code in the child out of the student's reach.
 
-The scenarios (``autograder/scenarios``) and the request loop run in the same interpreter
+The scenarios (``autograder/exercises``) and the request loop run in the same interpreter
 as the student's module. What this module does, before any student code runs:
 
 - ``GraderModules.bind``: the scenarios a submission's checks use are looked up once and
@@ -53,7 +53,7 @@ What holds.
 What does not hold (known, not closed).
 - A grader object handed to student code leads to its module's globals through a
   function's ``__globals__`` (not audited): e.g. ``activation_stats`` receives the grader's
-  ``GraderNormal``, whose methods' globals are ``scenarios.initializers``. Patches there are
+  ``GraderNormal``, whose methods' globals are ``exercises.initializers``. Patches there are
   undone before the next request (``restore``), but a student thread can re-apply them
   between the restore and their use, and a grader *class*'s attributes can be replaced (type
   attribute assignment is not audited). Both are limited to the checks of the same graded
@@ -90,7 +90,7 @@ import signal
 import sys
 import typing
 
-from autograder import scenarios
+from autograder import exercises as scenarios
 
 _TRACEBACK = BaseException.__dict__["__traceback__"]  # the C descriptor, not a subclass's
 

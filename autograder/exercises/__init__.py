@@ -1,11 +1,28 @@
-"""How a check exercises a module, shared by the sandboxed child and the trusted parent.
+"""The public side of each assignment: what a check does with a module, and how it judges.
 
-A *scenario* is ``scenario(module, name, args, kwargs) -> value``. The default, ``call``,
-calls ``module.<name>(*args, **kwargs)``. The same scenario runs on the student's module in
-the child and on the reference module in the parent, and ``to_plain`` turns each result into
-plain arrays shaped like the reference's result (its *template*), so the parent compares like
-with like. Later assignments (Keras classes) add scenarios that build a model, fit it, and
-return the numbers to compare.
+Two trust zones: ``autograder/rubrics/`` is private (checks, hidden cases, mistake models;
+never in a student bundle, unreadable in the sandbox), ``autograder/exercises/`` is public
+(shipped in student bundles, imported in the sandboxed child). ``exercises/<assignment>.py``
+holds the assignment's scenarios and its custom comparisons (``<assignment>_compare.py``
+beside it where one module would pass ~500 lines); ``exercises/lecture.py`` the lecture's
+data that rubrics, exercises and tests share. This module holds what all assignments share.
+
+*Scenarios.* A scenario is ``scenario(module, name, args, kwargs) -> value``. The default,
+``call``, calls ``module.<name>(*args, **kwargs)``. The same scenario runs on the student's
+module in the child and on the reference module in the parent, and ``to_plain`` turns each
+result into plain arrays shaped like the reference's result (its *template*), so the parent
+compares like with like. Later assignments (Keras classes) add scenarios that build a model,
+fit it, and return the numbers to compare; a check names one as ``"<assignment>:<function>"``.
+
+*Custom comparisons.* Most checks compare the returned arrays with the reference's using the
+default tolerances (``compare.compare_values``). A check that needs its own judgement (a
+statistical test, a loss curve that must fall, "at most 1e-7") names a
+``compare(expected, got, call)`` function. The student bundle (``dlgrade bundle --student``)
+grades the visible checks without the rubric modules, so such a function must live here, in
+``autograder/exercises/``, and the rubric imports it. A parametrised comparison is a
+``functools.partial`` of a function here with plain (JSON) arguments. ``dlgrade bundle``
+refuses, naming the check, a visible check whose comparison lives anywhere else (see
+``autograder/channels/fixtures.py``).
 """
 from __future__ import annotations
 

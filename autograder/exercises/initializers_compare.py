@@ -8,7 +8,7 @@ import numpy as np
 
 from autograder.engine.compare import compare_arrays
 from autograder.engine.rubric import Call
-from autograder.scenarios.initializers import ACTIVATIONS, fans, grader_matrix
+from .initializers import ACTIVATIONS, fans, grader_matrix
 
 # --- formatting -----------------------------------------------------------------------------
 
