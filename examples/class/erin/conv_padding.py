@@ -72,9 +72,6 @@ def zero_pad(x, pad):
     - x_pad: Array of shape (N, top + H + bottom, left + W + right, C), with the same dtype
       as x, whose [:, top:top + H, left:left + W, :] block equals x and which is zero
       elsewhere. The batch and channel axes are not padded.
-
-    Raises:
-    - ValueError: if x is not 4-D, or an amount of padding is negative or malformed.
     """
     # YOUR CODE HERE
     raise NotImplementedError("not implemented yet")
@@ -108,10 +105,6 @@ def conv_output_size(n, k, stride=1, pad=0):
 
     Returns:
     - n_out: The int floor((n + 2 * pad - k) / stride) + 1.
-
-    Raises:
-    - ValueError: if an argument is out of range or the kernel does not fit into the
-      padded input (k > n + 2 * pad).
     """
     # YOUR CODE HERE
     raise NotImplementedError("not implemented yet")
@@ -206,11 +199,6 @@ def conv2d(x, kernel, bias=None, stride=1, padding="valid"):
                           x_pad[n, i * s_h + a, j * s_w + b, c] * kernel[a, b, c, o]
       where x_pad is x after zero padding and H_out = floor((H_pad - kh) / s_h) + 1
       (likewise W_out).
-
-    Raises:
-    - ValueError: for a bad shape, channel mismatch (x's C_in differs from kernel's),
-      bias of the wrong shape, bad stride, unknown padding string, negative padding,
-      or a kernel larger than the padded input.
     """
     # YOUR CODE HERE
     raise NotImplementedError("not implemented yet")
@@ -242,9 +230,6 @@ def conv1d(x, kernel, bias=None, stride=1, padding="valid"):
     Returns:
     - out: Floating array of shape (N, L_out, C_out) with
         out[n, i, o] = bias[o] + sum over a, c of x_pad[n, i * stride + a, c] * kernel[a, c, o]
-
-    Raises:
-    - ValueError: as conv2d (bad shapes, channel mismatch, bad stride or padding).
     """
     # YOUR CODE HERE
     raise NotImplementedError("not implemented yet")
