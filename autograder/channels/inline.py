@@ -20,6 +20,7 @@ from autograder.engine import course, reference
 from autograder import scenarios
 from autograder.engine.errors import BadInput
 from autograder.engine.grading import evaluate
+from autograder.engine.result import Status
 from autograder.engine.sandbox import calls, tripwire
 
 _LOADED: dict[str, tuple] = {}  # assignment -> (rubric, reference), once per kernel
@@ -43,8 +44,8 @@ def check(assignment: str, number: str, namespace: dict) -> None:
     templates = [scenarios.template_of(value) for value in expected]
     results = [_run_case(the_check, submission, call, template) for call, template in zip(cases, templates)]
     outcome = {"results": results, "output": ""}
-    message = evaluate(the_check, cases, expected, outcome, ref, {}, rubric)
-    if message is not None:
+    status, message = evaluate(the_check, cases, expected, outcome, ref, {}, rubric)
+    if status is not Status.PASSED:
         raise AssertionError(f"{the_check.number} {the_check.name}\n{message}")
     print(f"{the_check.number} {the_check.name}: passed ({the_check.points:g} points)")
 

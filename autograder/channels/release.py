@@ -20,15 +20,14 @@ All outputs are deterministic: the same solution (and rubric) gives byte-identic
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import jupytext
 import nbformat
 
 from autograder.engine import course
+from .outputs import write_atomic
 
 STUB_LINES = ("# YOUR CODE HERE", 'raise NotImplementedError("not implemented yet")')
 SOLUTION_ONLY_TAG = "solution_only"
@@ -197,20 +196,6 @@ def _current(path: Path) -> str | None:
         return None
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and os.replace: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def release(check: bool = False, assignments=None) -> list[Path]:
     """Regenerate stubs, notebooks and nbgrader files from the solutions that exist.
 
@@ -233,7 +218,7 @@ def release(check: bool = False, assignments=None) -> list[Path]:
         if _current(path) == text:
             continue
         if not check:
-            _write_atomic(path, text)
+            write_atomic(path, text, mode=0o644)
         paths.append(path)
     return paths
 
