@@ -21,7 +21,7 @@ from autograder import scenarios
 from autograder.engine.errors import BadInput
 from autograder.engine.grading import evaluate
 from autograder.engine.result import Status
-from autograder.engine.sandbox import calls, tripwire
+from autograder.engine.sandbox import calls, classify, tripwire
 
 _LOADED: dict[str, tuple] = {}  # assignment -> (rubric, reference), once per kernel
 
@@ -68,12 +68,10 @@ def _run_case(the_check, submission, call, template) -> dict:
 def _describe_error(exc: BaseException) -> dict:
     if isinstance(exc, KeyboardInterrupt):
         raise exc  # the kernel was interrupted: stop, do not grade
-    if isinstance(exc, tripwire.ForbiddenAPIError):
-        return {"kind": "forbidden", "message": str(exc)}
-    if isinstance(exc, NotImplementedError):
-        return {"kind": "not_implemented", "message": str(exc), "where": None}
-    if isinstance(exc, scenarios.MissingName):
-        return {"kind": "missing", "message": str(exc)}
-    kind = "bad_return" if isinstance(exc, scenarios.ReturnValueError) else "exception"
+    return classify.describe_error(exc, _student_traceback)
+
+
+def _student_traceback(exc: BaseException) -> str:
+    """The frames outside the grader's (and the libraries') files."""
     frames = calls.frames_of(exc, lambda filename: not filename.startswith(tripwire.STATE.trusted))
-    return {"kind": kind, "message": f"{type(exc).__name__}: {exc}", "traceback": calls.format_frames(frames)}
+    return calls.format_frames(frames)
