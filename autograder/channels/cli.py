@@ -24,7 +24,7 @@ def cmd_list(args) -> int:
         table.add_column(column)
     for assignment in course.ASSIGNMENTS:
         if not assignment.available:
-            missing = "not in this bundle" if course.from_fixtures() else "not released yet"
+            missing = course.source().unavailable
             table.add_row(assignment.name, assignment.title, f"[dim]{missing}[/dim]", "-", "-")
             continue
         rubric = assignment.rubric()
@@ -87,8 +87,8 @@ def cmd_grade(args) -> int:
     from . import batch, gradebook
     from .outputs import OutputFolder
 
-    if course.from_fixtures():
-        raise BadInput("grading a class needs the course's solutions, which a student bundle does not have")
+    course.source().require_solutions("grading a class needs the course's solutions, which a student "
+                                      "bundle does not have")
     if bool(args.submissions) == bool(args.nbgrader):
         raise BadInput("give either SUBMISSIONS or --nbgrader COURSE_DIR")
     if args.nbgrader:

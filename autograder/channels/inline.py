@@ -16,9 +16,8 @@ from __future__ import annotations
 import sys
 import types
 
-from autograder.engine import course, reference
+from autograder.engine import course
 from autograder import scenarios
-from autograder.engine.errors import BadInput
 from autograder.engine.grading import evaluate
 from autograder.engine.result import Status
 from autograder.engine.sandbox import calls, classify, tripwire
@@ -33,10 +32,7 @@ def check(assignment: str, number: str, namespace: dict) -> None:
     rubric, ref = _load(assignment)
     matching = [c for c in rubric.checks if c.number == number]
     if not matching:
-        if course.from_fixtures():
-            raise BadInput(f"check {number} of {assignment} is not in this student bundle "
-                           f"({course.HIDDEN_IN_BUNDLE})")
-        raise BadInput(f"{assignment} has no check {number}")
+        raise course.source().unknown_check(assignment, number)
     the_check = matching[0]
     cases, expected = ref.expected(the_check)
     submission = types.ModuleType("submission")
@@ -55,7 +51,7 @@ def _load(assignment: str) -> tuple:
         the_assignment = course.get(assignment)
         rubric = the_assignment.rubric()
         tripwire.install(rubric.forbidden)
-        _LOADED[assignment] = (rubric, reference.for_assignment(the_assignment))
+        _LOADED[assignment] = (rubric, the_assignment.reference())
     return _LOADED[assignment]
 
 

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from . import course, submission as submission_mod
 from .compare import diagnose_all, judge_case
-from .errors import BadInput
 from .plots import budget_for, draw_figure  # noqa: F401 (draw_figure: its home was here)
-from .reference import Reference, for_assignment
+from .reference import Reference
 from .result import CheckResult, Result, Status
 from .rubric import Check, Rubric
 from .sandbox.client import Sandbox
@@ -42,15 +41,15 @@ def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False,
     """Grade one file; raises BadInput for a file we cannot grade, GraderFault for our bugs.
     With ``figures``, checks that can draw a failed case save a PNG there."""
     assignment = course.get(assignment_name)
-    if hidden and course.from_fixtures():
-        raise BadInput(course.HIDDEN_IN_BUNDLE)
+    if hidden:
+        course.source().require_hidden()
     rubric = assignment.rubric()
     loaded = submission_mod.load(path)
     # The zygote starts (importing TensorFlow if needed) while the reference is computed.
     with ThreadPoolExecutor(max_workers=1) as pool:
         starting = pool.submit(make_sandbox, rubric, (), loaded.uses_tensorflow)
         try:
-            reference = for_assignment(assignment)
+            reference = assignment.reference()
             for check in rubric.select(hidden):
                 reference.expected(check)
         except BaseException:
@@ -211,7 +210,7 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
     return [] if mismatch is None else [mismatch]
 
 
-# What the released stub raises (release.STUB_LINES), or a bare NotImplementedError.
+# What the released stub raises (nbgrader_cells.STUB_LINES), or a bare NotImplementedError.
 STUB_MESSAGES = ("", "not implemented yet")
 
 
