@@ -44,7 +44,8 @@ class Grader:
             self._open[assignment] = (rubric, Reference(a), grading.make_sandbox(rubric))
         rubric, reference, sandbox = self._open[assignment]
         loaded = submission.load(path)
-        return grading.grade_submission(loaded, rubric, reference, sandbox, hidden=hidden)
+        # The result object as a dict (``Result.to_json``), what the contract and the rubric tests read.
+        return grading.grade_submission(loaded, rubric, reference, sandbox, hidden=hidden).to_json()
 
     def close(self) -> None:
         for _, _, sandbox in self._open.values():

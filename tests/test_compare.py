@@ -110,6 +110,7 @@ class _Reference:
 
 def test_a_diagnosis_is_shown_only_when_it_explains_every_failing_case():
     from autograder.engine.grading import evaluate
+    from autograder.engine.result import Status
     from autograder.engine.rubric import Rubric
 
     check = _two_case_check()
@@ -117,20 +118,22 @@ def test_a_diagnosis_is_shown_only_when_it_explains_every_failing_case():
     cases = check.make_cases()
     expected = [c.args[0] for c in cases]
     # doubles every x: the 'doubled' model reproduces both failing cases
-    doubled = evaluate(check, cases, expected, _outcome([c.args[0] * 2 for c in cases]), _Reference, {}, rubric)
+    _, doubled = evaluate(check, cases, expected, _outcome([c.args[0] * 2 for c in cases]), _Reference, {}, rubric)
     assert "Hint: you doubled it" in doubled
     # doubles positive x and triples negative x: 'doubled' explains case 1 only -> generic hint
-    mixed = evaluate(check, cases, expected, _outcome([cases[0].args[0] * 2, cases[1].args[0] * 3]),
+    _, mixed = evaluate(check, cases, expected, _outcome([cases[0].args[0] * 2, cases[1].args[0] * 3]),
                      _Reference, {}, rubric)
     assert "case 1 of 2" in mixed and "you doubled it" not in mixed and "Hint: return x itself" in mixed
     # right on case 1, abs on case 2: the only failing case is explained -> that diagnosis
-    absolute = evaluate(check, cases, expected, _outcome([cases[0].args[0], np.abs(cases[1].args[0])]),
+    status, absolute = evaluate(check, cases, expected, _outcome([cases[0].args[0], np.abs(cases[1].args[0])]),
                         _Reference, {}, rubric)
     assert "case 2 of 2" in absolute and "Hint: you took the absolute value" in absolute
+    assert status is Status.FAILED
 
 
 def test_not_implemented_stub_versus_the_students_own_message():
     from autograder.engine.grading import evaluate
+    from autograder.engine.result import Status
     from autograder.engine.rubric import Rubric
 
     check = _two_case_check()
@@ -143,8 +146,11 @@ def test_not_implemented_stub_versus_the_students_own_message():
         return {"results": [{"ok": False, "error": error}] * 2, "output": ""}
 
     for stub in ("not implemented yet", ""):
-        text = evaluate(check, cases, expected, raised(stub), _Reference, {}, rubric)
+        status, text = evaluate(check, cases, expected, raised(stub), _Reference, {}, rubric)
         assert "f is not implemented yet" in text and "_helper" not in text
-    own = evaluate(check, cases, expected, raised("padding='same' is not supported"), _Reference, {}, rubric)
+        assert status is Status.NOT_IMPLEMENTED
+    status, own = evaluate(check, cases, expected, raised("padding='same' is not supported"), _Reference, {},
+                           rubric)
+    assert status is Status.ERROR  # the student's own NotImplementedError: their code raised
     assert "NotImplementedError: padding='same' is not supported" in own
     assert "not implemented yet" not in own

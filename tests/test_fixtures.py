@@ -10,6 +10,7 @@ import pytest
 
 from autograder.engine import course, grading, submission
 from autograder.channels import fixtures
+from autograder.engine import public_fixtures
 from autograder.exercises import backprop as backprop_exercises
 from autograder.exercises import softmax_loglik as softmax_comparisons
 from autograder.engine.errors import GraderFault
@@ -31,7 +32,7 @@ def public(tmp_path_factory):
             refused[name] = str(exc)
             continue
         fixtures.write(data, arrays, folder)
-        loaded[name] = (fixtures.load(name, folder), json.loads((folder / f"{name}.json").read_text()))
+        loaded[name] = (public_fixtures.load(name, folder), json.loads((folder / f"{name}.json").read_text()))
     return loaded, refused
 
 
@@ -110,7 +111,7 @@ def test_fixture_grading_equals_the_full_course(public, grade, name):
         for path in sample(name):
             full = grade(name, path, hidden=False)
             from_fixture = grading.grade_submission(submission.load(path), loaded.rubric, loaded.reference,
-                                                    sandbox, hidden=False)
+                                                    sandbox, hidden=False).to_json()
             for result in (full, from_fixture):
                 result.pop("execution_time")
             assert from_fixture == full, path.name
@@ -140,7 +141,7 @@ def test_the_stored_mistakes_name_the_mistake(public, grade):
     flipped = SUBMISSIONS / "conv_padding" / "flipped_kernel.py"
     with grading.make_sandbox(loaded.rubric) as sandbox:
         result = grading.grade_submission(submission.load(flipped), loaded.rubric, loaded.reference, sandbox)
-    by_number = {t["number"]: t["output"] for t in result["tests"]}
+    by_number = {t.number: t.output for t in result.tests}
     assert "kernel flipped" in by_number["3.3"]
 
 
@@ -181,14 +182,14 @@ def test_a_comparison_the_bundle_cannot_ship_is_refused_with_its_reason(compare,
 def test_a_public_comparison_and_a_partial_of_one_round_trip():
     plain = fixtures.comparison_spec("softmax_loglik", _check(softmax_comparisons.compare_ignoring_integer_dtype))
     assert plain["function"] == "autograder.exercises.softmax_loglik:compare_ignoring_integer_dtype"
-    assert fixtures._comparison(plain) is softmax_comparisons.compare_ignoring_integer_dtype
+    assert public_fixtures.comparison(plain) is softmax_comparisons.compare_ignoring_integer_dtype
     partial = functools.partial(backprop_exercises.compare_gradient_error, np.float64(0.5).item())
     spec = fixtures.comparison_spec("backprop", _check(partial))
-    rebuilt = fixtures._comparison(json.loads(json.dumps(spec)))
+    rebuilt = public_fixtures.comparison(json.loads(json.dumps(spec)))
     assert rebuilt.func is backprop_exercises.compare_gradient_error and rebuilt.args == (0.5,)
 
 
 def test_damaged_fixtures_are_a_grader_fault(tmp_path):
     (tmp_path / "toy.json").write_text("{not json")
     with pytest.raises(GraderFault, match="public fixtures of toy .* missing or damaged.*reinstall"):
-        fixtures.load("toy", tmp_path)
+        public_fixtures.load("toy", tmp_path)

@@ -21,8 +21,10 @@ import pytest
 from rich.console import Console
 
 from autograder.engine import course, report, safetext, submission
-from autograder.channels import discover, gradebook, gradescope
+from autograder.channels import discover, gradebook
 from autograder.engine.errors import BadInput
+from autograder.engine.result import Result
+from autograder.channels.outputs import OutputFolder
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "conv_padding"
@@ -250,18 +252,18 @@ def test_control_characters_are_made_visible_and_fences_hold():
 
 def test_the_gradebook_escapes_hostile_student_names(tmp_path):
     result = {"assignment": NAME, "score": 1.0, "max_score": 2.0, "tests": []}
-    results = {f"_f{i}": {NAME: dict(result, extra_data={"student": name})}
+    results = {f"_f{i}": {NAME: Result.from_json(dict(result, extra_data={"student": name}))}
                for i, name in enumerate(["=cmd|' /C calc'!A0", "+1", "-1", "@x", "\x1b]0;t\x07"])}
     rows = list(csv.reader(io.StringIO(gradebook.gradebook_csv(results))))
     assert sorted(row[0] for row in rows[1:]) == sorted(["'=cmd|' /C calc'!A0", "'+1", "'-1", "'@x",
                                                          "\\x1b]0;t\\x07"])
 
 
-def hostile_result() -> dict:
+def hostile_result() -> Result:
     test = {"name": "conv2d: x", "number": "1.1", "score": 0.0, "max_score": 1.0, "status": "failed",
             "visibility": "visible", "output": ESCAPES + " [bold red]markup[/bold red] ```"}
-    return {"assignment": NAME, "score": 0.0, "max_score": 1.0, "execution_time": 0.1,
-            "output": ESCAPES, "tests": [test]}
+    return Result.from_json({"assignment": NAME, "score": 0.0, "max_score": 1.0, "execution_time": 0.1,
+                             "output": ESCAPES, "tests": [test]})
 
 
 def test_the_terminal_report_shows_escapes_instead_of_acting_on_them():
@@ -276,7 +278,7 @@ def test_markdown_feedback_and_gradescope_output_show_escapes(tmp_path):
     markdown = report.to_markdown(hostile_result())
     assert "\x1b" not in markdown and "\\x1b]52;c;" in markdown
     assert "\n````\n" in markdown  # a fence the ``` in the output cannot close
-    results = gradescope.gradescope_results(hostile_result())
+    results = hostile_result().to_gradescope()
     text = json.dumps(results, ensure_ascii=False)
     assert "\x1b" not in text and "\x07" not in text and "\\\\x1b[2J" in text
 
@@ -476,11 +478,9 @@ def test_a_rerun_keeps_every_row_and_reason_and_grades_nothing_again(hostile_cla
 
 
 def test_nbgrader_gets_the_students_own_id_from_a_renamed_folder(tmp_path):
-    from autograder.channels import nbgrader_gradebook
-
     result = {"assignment": NAME, "score": 0.0, "max_score": 1.0,
               "tests": [{"number": "1.1", "score": 0.0}], "extra_data": {"student": "-odd id"}}
     folder = tmp_path / discover.folder_for("-odd id")
     write(folder / f"{NAME}.json", json.dumps(result))
     write(tmp_path / "gradebook.csv" / f"{NAME}.json", "not json")  # ignored, no crash
-    assert list(nbgrader_gradebook.results_for(tmp_path, NAME)) == ["-odd id"]
+    assert list(OutputFolder(tmp_path).results_for(NAME)) == ["-odd id"]

@@ -9,8 +9,6 @@ a re-run skips submissions whose file and rubric are unchanged (``force`` regrad
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -20,11 +18,14 @@ from typing import Callable
 
 from autograder import __version__
 from autograder.engine import course, grading, report, submission
-from . import gradebook
-from .discover import Item
 from autograder.engine.errors import BadInput, GraderFault
 from autograder.engine.reference import Reference
+from autograder.engine.result import Result
 from autograder.engine.sandbox.client import Sandbox
+from . import gradebook
+from .discover import Item
+from .outputs import OutputFolder
+
 
 def rubric_version(name: str, hidden: bool) -> str:
     """Changes whenever anything that decides this assignment's scores changes: every file of
@@ -37,27 +38,10 @@ def rubric_version(name: str, hidden: bool) -> str:
     return digest.hexdigest()[:16]
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-
-
 @dataclass
 class Outcome:
     item: Item
-    result: dict | None = None  # None when skipped or on a grader fault
+    result: Result | None = None  # None when skipped or on a grader fault
     skipped: bool = False
     fault: str | None = None
     problem: str | None = None  # why the student's input could not be graded (then scored 0)
@@ -65,7 +49,7 @@ class Outcome:
 
 @dataclass
 class BatchGrader:
-    out: Path
+    outputs: OutputFolder
     jobs: int = 1
     hidden: bool = False
     force: bool = False
@@ -78,20 +62,16 @@ class BatchGrader:
     _versions: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def result_path(self, item: Item, suffix: str = ".json") -> Path:
-        return self.out / item.out_folder / f"{item.assignment}{suffix}"
-
     def version(self, name: str) -> str:
         if name not in self._versions:
             self._versions[name] = rubric_version(name, self.hidden)
         return self._versions[name]
 
     def is_current(self, item: Item, sha256: str) -> bool:
-        try:
-            previous = json.loads(self.result_path(item).read_text())
-            extra = previous.get("extra_data", {})
-        except (OSError, ValueError, AttributeError):
+        previous = self.outputs.read(item.out_folder, item.assignment)
+        if previous is None:
             return False
+        extra = previous.extra_data
         return extra.get("sha256") == sha256 and extra.get("rubric_version") == self.version(item.assignment)
 
     def prepare(self, items: list[Item]) -> None:
@@ -150,21 +130,18 @@ class BatchGrader:
         rubric = course.get(item.assignment).rubric()
         try:
             if isinstance(loaded, BadInput):
-                result = unreadable_result(rubric, self.hidden, str(loaded))
+                result = Result.unreadable(rubric, self.hidden, str(loaded))
             else:
                 result = grading.grade_submission(loaded, rubric, self._references[item.assignment],
                                                   self.sandbox(item.assignment, loaded.uses_tensorflow),
                                                   hidden=self.hidden,
-                                                  figures=self.result_path(item).parent)
+                                                  figures=self.outputs.folder(item.out_folder))
             if item.out_folder != item.student:
-                note = (f"Note: the name '{item.student}' cannot be a folder name as it is; these "
-                        f"results are in the folder '{item.out_folder}'.")
-                result["output"] = "\n".join(filter(None, [note, result.get("output", "")]))
-            result.setdefault("extra_data", {}).update(
-                student=item.student, folder=item.out_folder, sha256=self._hashes[item],
-                rubric_version=self.version(item.assignment))
-            write_atomic(self.result_path(item, ".md"), report.to_markdown(result))
-            write_atomic(self.result_path(item), report.to_json(result))
+                result = result.with_note(f"Note: the name '{item.student}' cannot be a folder name as it "
+                                          f"is; these results are in the folder '{item.out_folder}'.")
+            result = result.with_extra(student=item.student, folder=item.out_folder, sha256=self._hashes[item],
+                                       rubric_version=self.version(item.assignment))
+            self.outputs.write(item.out_folder, result, report.to_markdown(result))
         except GraderFault as exc:
             return Outcome(item, fault=str(exc))
         except Exception as exc:  # a bug of ours: report it with the student, go on
@@ -198,19 +175,6 @@ class BatchGrader:
             self._sandboxes.clear()
 
 
-def unreadable_result(rubric, hidden: bool, reason: str) -> dict:
-    """The result object for a file that could not be read: every check failed, reason given."""
-    checks = rubric.select(hidden)
-    return {
-        "assignment": rubric.assignment, "score": 0.0,
-        "max_score": round(sum(c.points for c in checks), 6), "execution_time": 0.0,
-        "output": f"{gradebook.UNGRADABLE}{reason}",
-        "tests": [{"name": c.name, "number": c.number, "score": 0.0, "max_score": c.points,
-                   "status": "failed", "visibility": c.visibility,
-                   "output": f"{gradebook.UNGRADABLE}{reason}"} for c in checks],
-    }
-
-
 @dataclass
 class ClassRun:
     """What a ``dlgrade grade`` run did, for the final report."""
@@ -237,12 +201,13 @@ def grade_class(submissions: Path, out: Path, *, assignments: list[str], jobs: i
     from . import discover
 
     out.mkdir(parents=True, exist_ok=True)
+    outputs = OutputFolder(out)
     run = ClassRun()
     with tempfile.TemporaryDirectory(prefix="dlgrade-unzip-") as workdir:
         found = discover.discover(submissions, assignments, Path(workdir))
         run.skipped_inputs = found.skipped
         private = (str(Path(submissions).resolve()), str(out.resolve()), workdir)
-        grader = BatchGrader(out, jobs=jobs, hidden=hidden, force=force, extra_private=private)
+        grader = BatchGrader(outputs, jobs=jobs, hidden=hidden, force=force, extra_private=private)
         on_start(len(found.items))
 
         def record(outcome: Outcome) -> None:
@@ -255,8 +220,7 @@ def grade_class(submissions: Path, out: Path, *, assignments: list[str], jobs: i
             run.interrupted = True
         finally:
             grader.close()
-            results = gradebook.collect(out)
-            write_atomic(out / "gradebook.csv", gradebook.gradebook_csv(results))
-            write_atomic(out / "summary.md",
-                         gradebook.summary_markdown(results, run.skipped_inputs, run.faults))
+            results = outputs.results()
+            outputs.write_class(gradebook.gradebook_csv(results),
+                                gradebook.summary_markdown(results, run.skipped_inputs, run.faults))
     return run

@@ -24,7 +24,7 @@ def cmd_list(args) -> int:
         table.add_column(column)
     for assignment in course.ASSIGNMENTS:
         if not assignment.available:
-            missing = "not in this bundle" if course.from_fixtures() else "not released yet"
+            missing = course.source().unavailable
             table.add_row(assignment.name, assignment.title, f"[dim]{missing}[/dim]", "-", "-")
             continue
         rubric = assignment.rubric()
@@ -45,10 +45,10 @@ def cmd_check(args) -> int:
     result = grading.grade_file(assignment.name, path, hidden=args.hidden,
                                 figures=Path(args.plots) if args.plots else None)
     if args.json:
-        sys.stdout.write(report.to_json(result) + "\n")
+        sys.stdout.write(result.dumps() + "\n")
     else:
         report.print_result(result)
-    _warn_if_weak(result.get("extra_data", {}).get("sandbox"))
+    _warn_if_weak(result.sandbox_layers)
     return 0
 
 
@@ -84,21 +84,18 @@ def require_full_sandbox(allow_weak: bool) -> None:
 def cmd_grade(args) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from . import batch
-    from autograder.engine import report
+    from . import batch, gradebook
+    from .outputs import OutputFolder
 
-    if course.from_fixtures():
-        raise BadInput("grading a class needs the course's solutions, which a student bundle does not have")
+    course.source().require_solutions("grading a class needs the course's solutions, which a student "
+                                      "bundle does not have")
     if bool(args.submissions) == bool(args.nbgrader):
         raise BadInput("give either SUBMISSIONS or --nbgrader COURSE_DIR")
     if args.nbgrader:
-        if not args.assignment:
-            raise BadInput("--nbgrader needs --assignment A (the nbgrader assignment to grade)")
         from . import nbgrader_gradebook
 
-        nbgrader_gradebook.require_assignment(Path(args.nbgrader), args.assignment)
-        args.submissions, args.hidden = args.nbgrader, True  # nbgrader's grade cells include hidden checks
-        args.out = args.out or str(Path(args.nbgrader) / "dlgrade")
+        args.submissions, args.out = nbgrader_gradebook.plan(Path(args.nbgrader), args.assignment, args.out)
+        args.hidden = True  # nbgrader's grade cells include the hidden checks
     if not args.out:
         raise BadInput("--out is required")
     require_full_sandbox(args.allow_weak_sandbox)
@@ -131,13 +128,12 @@ def cmd_grade(args) -> int:
         err.print(f"[red]not graded[/red] {terminal(line)}")
     for line in run.skipped_inputs:
         err.print(f"[yellow]skipped[/yellow] {terminal(line)}")
-    report.print_class(Path(args.out), run)
+    gradebook.print_class(OutputFolder(Path(args.out)), run)
     if run.interrupted:
         err.print("interrupted: results written so far are kept; run again to finish")
         return 130
     if args.nbgrader:
-        recorded = nbgrader_gradebook.record(Path(args.nbgrader), args.assignment,
-                                             nbgrader_gradebook.results_for(Path(args.out), args.assignment))
+        recorded = nbgrader_gradebook.record_outputs(Path(args.nbgrader), args.assignment, Path(args.out))
         for line in sorted(recorded.unmatched):
             err.print(f"[yellow]not in the gradebook[/yellow] {terminal(line)}")
         print(f"wrote the scores of {len(recorded.students)} student(s) into "

@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from autograder.engine.errors import BadInput
-from autograder.engine.submission import describe_kind
+from autograder.engine.submission import SUFFIXES, describe_kind
 
 MAX_ZIP_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
-SUFFIXES = (".py", ".ipynb")
 # What a run writes or reads back at the top of OUT: no student's folder may take these names.
 RESERVED = frozenset({"gradebook.csv", "summary.md"})
 MAX_NAME = 100

@@ -8,9 +8,8 @@ mistaken output on each input, so that the hints still name the mistake. ``write
 that as ``<assignment>.json`` plus ``<assignment>.npz`` (arrays, read back with
 ``allow_pickle=False``); values are encoded as in the wire protocol (``sandbox/wire.py``).
 
-``load`` turns the files back into a :class:`~autograder.engine.rubric.Rubric` of the visible checks
-and a :class:`FixtureReference` with the same interface as ``reference.Reference``, so
-``grading.grade_submission`` and ``compare.diagnose`` run unchanged in a bundle.
+The engine reads them back in a bundle (``autograder/engine/public_fixtures.py``, through
+``source.BundleSource``); this module is the writer.
 
 Custom comparisons are code, not data: a visible check's ``compare`` must be a function (or a
 ``functools.partial`` of one with plain arguments) in a public module such as
@@ -19,21 +18,18 @@ Custom comparisons are code, not data: a visible check's ``compare`` must be a f
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from autograder.engine import course
-from autograder.engine.errors import BadInput, GraderFault
-from autograder.engine.rubric import Call, Check, Diagnosis, Rubric
+from autograder.engine.errors import BadInput
+from autograder.engine.rubric import Call, Check, Diagnosis
+from autograder.engine.public_fixtures import FORMAT, resolve
 from autograder.engine.sandbox import wire
 from autograder.exercises import to_plain
-
-FORMAT = 1
 
 
 class NotBundleable(BadInput):
@@ -79,7 +75,7 @@ def comparison_spec(assignment: str, check: Check, function=None) -> dict | None
     name = getattr(function, "__qualname__", repr(function))
     public = module.startswith("autograder.exercises.")
     spec = {"function": f"{module}:{name}", "args": args, "kwargs": kwargs}
-    if not public or "." in name or "<" in name or _resolve(spec["function"]) is not function:
+    if not public or "." in name or "<" in name or resolve(spec["function"]) is not function:
         raise NotBundleable(
             f"{assignment} check {check.number}: its comparison {name} lives in {module or '?'}, "
             f"which a student bundle does not ship; move it to autograder/exercises/{assignment}.py "
@@ -135,118 +131,3 @@ def write(data: dict, arrays: list[np.ndarray], folder: Path) -> list[Path]:
     meta = folder / f"{name}.json"
     meta.write_text(json.dumps(dict(data, n_arrays=len(arrays)), indent=1) + "\n", encoding="utf-8")
     return [meta, npz]
-
-
-# --- load (in a student bundle) ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class StoredCall(Call):
-    """A case read from the fixture, with its description and the mistakes' outputs on it."""
-
-    description: str = ""
-    mistakes: tuple = ()  # per diagnosis: the mistaken plain output, or NOT_APPLICABLE
-
-
-NOT_APPLICABLE = object()
-
-
-class FixtureReference:
-    """``reference.Reference``'s interface, answered from the fixture instead of the solution."""
-
-    module = None  # diagnoses read the mistaken outputs from the StoredCall, not from a module
-
-    def __init__(self, expected: dict[str, tuple[list, list]]) -> None:
-        self._expected = expected
-
-    def expected(self, check: Check) -> tuple[list, list]:
-        try:
-            return self._expected[check.number]
-        except KeyError:
-            raise GraderFault(f"check {check.number} is not in the public fixtures") from None
-
-
-@dataclass(frozen=True)
-class PublicAssignment:
-    rubric: Rubric
-    reference: FixtureReference
-    hidden_checks: int
-    hidden_points: float
-
-
-@functools.lru_cache(maxsize=None)
-def load(name: str, folder: Path | None = None) -> PublicAssignment:
-    """Read ``<name>.json``/``.npz`` from ``folder`` (default: the bundle's ``autograder/public``)."""
-    folder = folder or course.PUBLIC_DIR
-    try:
-        data = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-        with np.load(folder / f"{name}.npz", allow_pickle=False) as npz:
-            arrays = [npz[f"a{i}"] for i in range(data["n_arrays"])]
-        if data.get("format") != FORMAT:
-            raise ValueError(f"format {data.get('format')!r}, expected {FORMAT}")
-        checks, expected = [], {}
-        for entry in data["checks"]:
-            check, cases, values = _load_check(entry, arrays)
-            checks.append(check)
-            expected[check.number] = (cases, values)
-        rubric = Rubric(assignment=name, checks=tuple(checks), forbidden=tuple(data["forbidden"]),
-                        forbidden_hint=data["forbidden_hint"], needs_tensorflow=data["needs_tensorflow"],
-                        timeout=data["timeout"])
-    except (OSError, ValueError, KeyError, TypeError, wire.ProtocolError) as exc:
-        raise GraderFault(f"the public fixtures of {name} in {folder} are missing or damaged "
-                          f"({type(exc).__name__}: {exc}); reinstall the bundle") from None
-    return PublicAssignment(rubric, FixtureReference(expected), data["hidden_checks"], data["hidden_points"])
-
-
-def _load_check(entry: dict, arrays: list) -> tuple[Check, list, list]:
-    cases, values = [], []
-    for case in entry["cases"]:
-        mistakes = tuple(NOT_APPLICABLE if m is None else wire.decode_value(m["value"], arrays)
-                         for m in case["mistakes"])
-        cases.append(StoredCall(wire.decode_value(case["args"], arrays),
-                                wire.decode_value(case["kwargs"], arrays),
-                                case["description"], mistakes))
-        values.append(wire.decode_value(case["expected"], arrays))
-    diagnoses = tuple(Diagnosis(hint, functools.partial(_stored_mistake, index))
-                      for index, hint in enumerate(entry["diagnoses"]))
-    check = Check(
-        entry["number"], entry["name"], entry["function"], entry["points"],
-        cases=functools.partial(_stored_cases, tuple(cases)), seed=0, hidden=False,
-        hint=entry["hint"], diagnoses=diagnoses, rtol=entry["rtol"], atol=entry["atol"],
-        exact=entry["exact"], compare=_comparison(entry["compare"]), scenario=entry["scenario"],
-        describe=_stored_description, fail_on_warning=entry["fail_on_warning"],
-        figure=_comparison(entry.get("figure")))
-    return check, cases, values
-
-
-def _stored_cases(cases: tuple, rng) -> list:
-    return list(cases)
-
-
-def _stored_description(call: StoredCall) -> str:
-    return call.description
-
-
-def _stored_mistake(index: int, module, call: StoredCall):
-    value = call.mistakes[index]
-    if value is NOT_APPLICABLE:
-        raise LookupError("this mistake does not apply to these inputs")
-    return value
-
-
-def _resolve(dotted: str):
-    module, _, name = dotted.partition(":")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def _comparison(spec: dict | None):
-    if spec is None:
-        return None
-    function = _resolve(spec["function"])
-    if function is None:
-        raise ValueError(f"the comparison {spec['function']} is missing from this bundle")
-    if spec["args"] or spec["kwargs"]:
-        return functools.partial(function, *spec["args"], **spec["kwargs"])
-    return function

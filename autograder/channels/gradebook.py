@@ -1,64 +1,47 @@
-"""All results in OUT -> gradebook.csv and summary.md (rebuilt from the JSON files each run)."""
+"""All results in OUT -> gradebook.csv and summary.md (rebuilt from the results each run,
+read back by ``outputs.OutputFolder.results``)."""
 from __future__ import annotations
 
 import csv
 import io
-import json
 import statistics
-from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
 
 from autograder.engine import course
-from autograder.engine.safetext import csv_cell, visible
+from autograder.engine.result import UNGRADABLE, Result
+from autograder.engine.safetext import csv_cell, terminal, visible
+from .outputs import OutputFolder
 
 
 def _number_key(number: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in number.split("."))
 
 
-def collect(out: Path) -> dict[str, dict[str, dict]]:
-    """{results folder: {assignment: result}} for every result JSON under ``out`` (a file
-    that is not a result object of ours is ignored: the gradebook is always written)."""
-    results: dict[str, dict[str, dict]] = {}
-    known = {a.name for a in course.ASSIGNMENTS}
-    for path in sorted(out.glob("*/*.json")):
-        if path.stem not in known or not path.is_file() or path.parent.is_symlink():
-            continue
-        try:
-            result = json.loads(path.read_text(encoding="utf-8"))
-            float(result["score"]), float(result["max_score"]), list(result["tests"])
-        except (OSError, ValueError, TypeError, KeyError, RecursionError):
-            continue
-        results.setdefault(path.parent.name, {})[path.stem] = result
-    return results
-
-
-def student_name(folder: str, per_student: dict[str, dict]) -> str:
+def student_name(folder: str, per_student: dict[str, Result]) -> str:
     """The student's own name (kept in the results), else the folder's."""
     for result in per_student.values():
-        name = (result.get("extra_data") or {}).get("student")
-        if isinstance(name, str) and name:
-            return name
+        if result.student:
+            return result.student
     return folder
 
 
-def gradebook_csv(results: dict[str, dict[str, dict]]) -> str:
+def gradebook_csv(results: dict[str, dict[str, Result]]) -> str:
     present = {a for per_student in results.values() for a in per_student}
     columns = [a.name for a in course.ASSIGNMENTS if a.name in present]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", *columns, "total"])
     for student in sorted(results, key=lambda folder: (student_name(folder, results[folder]), folder)):
-        scores = [results[student].get(a, {}).get("score") for a in columns]
+        scores = [results[student][a].score if a in results[student] else None for a in columns]
         total = sum(s for s in scores if s is not None)
         writer.writerow([csv_cell(student_name(student, results[student])),
                          *("" if s is None else f"{s:g}" for s in scores), f"{total:g}"])
     return buffer.getvalue()
 
 
-UNGRADABLE = "Your file could not be graded: "
-
-
-def summary_markdown(results: dict[str, dict[str, dict]], skipped: list[str], faults: list[str]) -> str:
+def summary_markdown(results: dict[str, dict[str, Result]], skipped: list[str], faults: list[str]) -> str:
     """The class summary; every student-controlled string in it is made visible."""
     problems, renamed = set(), set()
     for folder, per_student in results.items():
@@ -66,7 +49,7 @@ def summary_markdown(results: dict[str, dict[str, dict]], skipped: list[str], fa
         if name != folder:
             renamed.add(f"'{name}' -> {folder}/")
         for assignment, result in per_student.items():
-            for line in str(result.get("output", "")).splitlines():
+            for line in result.output.splitlines():
                 if line.startswith(UNGRADABLE):
                     problems.add(f"{name} ({assignment}): {line[len(UNGRADABLE):]}")
     return visible(_summary(results, skipped, faults, sorted(problems), sorted(renamed)))
@@ -74,7 +57,7 @@ def summary_markdown(results: dict[str, dict[str, dict]], skipped: list[str], fa
 
 def _summary(results, skipped, faults, problems, renamed) -> str:
     lines = ["# Class summary", ""]
-    by_assignment: dict[str, list[dict]] = {}
+    by_assignment: dict[str, list[Result]] = {}
     for per_student in results.values():
         for name, result in per_student.items():
             by_assignment.setdefault(name, []).append(result)
@@ -82,8 +65,8 @@ def _summary(results, skipped, faults, problems, renamed) -> str:
         graded = by_assignment.get(assignment.name)
         if not graded:
             continue
-        scores = [r["score"] for r in graded]
-        top = max(r["max_score"] for r in graded) or 1.0
+        scores = [r.score for r in graded]
+        top = max(r.max_score for r in graded) or 1.0
         lines += [f"## {assignment.name}", "",
                   f"{len(graded)} submissions; mean {statistics.mean(scores):.2f}, median "
                   f"{statistics.median(scores):g}, min {min(scores):g}, max {max(scores):g} "
@@ -96,10 +79,10 @@ def _summary(results, skipped, faults, problems, renamed) -> str:
                   "| # | check | passed |", "|---|---|---|"]
         rates: dict[str, list] = {}
         for result in graded:
-            for test in result["tests"]:
-                rates.setdefault(test["number"], [test["name"], 0, 0])
-                rates[test["number"]][1] += test["status"] == "passed"
-                rates[test["number"]][2] += 1
+            for test in result.tests:
+                rates.setdefault(test.number, [test.name, 0, 0])
+                rates[test.number][1] += test.passed
+                rates[test.number][2] += 1
         for number, (name, passed, total) in sorted(rates.items(), key=lambda kv: (kv[1][1] / kv[1][2], _number_key(kv[0]))):
             lines.append(f"| {number} | {name} | {passed}/{total} ({100 * passed / total:.0f}%) |")
         lines.append("")
@@ -115,3 +98,28 @@ def _summary(results, skipped, faults, problems, renamed) -> str:
         lines += ["## Grader faults (not the students' fault; please report)", ""]
         lines += [f"- {f}" for f in faults] + [""]
     return "\n".join(lines)
+
+
+def print_class(outputs: OutputFolder, run, console: Console | None = None) -> None:
+    """The final table of a batch run: one row per student, one column per assignment."""
+    console = console or Console()
+    path = outputs.gradebook_path
+    if not path.exists():
+        return
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    if len(rows) < 2:
+        console.print("no submissions were graded")
+        return
+    table = Table(title=f"Gradebook ({terminal(path)})", title_justify="left")
+    for column in rows[0]:
+        table.add_column(terminal(column), justify="left" if column == "student" else "right")
+    for row in rows[1:]:
+        table.add_row(*map(terminal, row))
+    console.print(table)
+    graded = sum(1 for o in run.outcomes if o.result is not None)
+    skipped = sum(1 for o in run.outcomes if o.skipped)
+    problems = len(run.problems)
+    console.print(f"graded {graded}, unchanged since the last run {skipped}, "
+                  f"grader faults {len(run.faults)}"
+                  + (f", students whose input could not be graded {problems}" if problems else "")
+                  + f"; details in {terminal(outputs.summary_path)}")

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from autograder.engine import course
 from autograder.engine.errors import BadInput
-from autograder.engine.safetext import visible
+from autograder.engine.result import Result
+from .outputs import replacing, write_atomic
 
 ROOT_VARIABLE = "DLGRADE_AUTOGRADER_ROOT"
-SUFFIXES = (".py", ".ipynb")
 _SKIPPED_PARTS = ("__MACOSX", ".ipynb_checkpoints", "__pycache__")
 
 SETUP_SH = """\
@@ -77,19 +77,16 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = Fa
 def build_zip(assignment_name: str, out: Path) -> Path:
     """Write the Gradescope autograder zip for one assignment."""
     assignment = course.get(assignment_name)
-    if course.from_fixtures():
-        raise BadInput("a Gradescope autograder needs the course's solutions; build it in the course repository")
+    course.source().require_solutions("a Gradescope autograder needs the course's solutions; build it in "
+                                      "the course repository")
     assignment.rubric()  # BadInput for an assignment that is not available yet
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.tmp")
-    with zipfile.ZipFile(temporary, "w") as archive:
+    with replacing(out, mode=0o644) as temporary, zipfile.ZipFile(temporary, "w") as archive:
         _add(archive, "setup.sh", SETUP_SH.encode(), executable=True)
         _add(archive, "run_autograder", RUN_AUTOGRADER.format(
             variable=ROOT_VARIABLE, assignment=assignment.name).encode(), executable=True)
         for path, name in _course_files(assignment):
             _add(archive, name, path.read_bytes())
-    os.replace(temporary, out)
     return out
 
 
@@ -104,7 +101,7 @@ def find_submission(folder: Path, assignment: str) -> Path:
     Links are never followed (a linked folder is not looked into) and the chosen file must be
     a regular file: a link, FIFO, device or socket is refused (BadInput, so the student sees
     a score of 0 with the reason)."""
-    from autograder.engine.submission import describe_kind, refusal
+    from autograder.engine.submission import SUFFIXES, describe_kind, refusal
 
     if not folder.is_dir() or folder.is_symlink():
         raise BadInput(f"no submission folder {folder}")
@@ -133,25 +130,8 @@ def find_submission(folder: Path, assignment: str) -> Path:
                    f"{assignment}.ipynb")
 
 
-def gradescope_results(result: dict) -> dict:
-    """Our result object in Gradescope's results.json schema; what a student's code printed
-    or raised is shown with its control characters visible."""
-    return {
-        "score": result["score"],
-        "execution_time": result["execution_time"],
-        "output": visible(result.get("output", "")),
-        "stdout_visibility": "hidden",
-        "tests": [{key: visible(test[key]) if key in ("name", "output") else test[key]
-                   for key in ("name", "number", "score", "max_score", "status", "visibility", "output")}
-                  for test in result["tests"]],
-        "extra_data": {"assignment": result["assignment"], "max_score": result["max_score"],
-                       "sandbox": result.get("extra_data", {}).get("sandbox", {})},
-    }
-
-
 def run(assignment_name: str, root: Path) -> dict:
     """Grade ``root/submission`` (with hidden checks) and write ``root/results/results.json``."""
-    from . import batch
     from autograder.engine import grading
 
     rubric = course.get(assignment_name).rubric()
@@ -160,9 +140,7 @@ def run(assignment_name: str, root: Path) -> dict:
         path = find_submission(root / "submission", assignment_name)
         result = grading.grade_file(assignment_name, path, hidden=True)
     except BadInput as exc:  # the student's file, not the grader: score 0 with the reason
-        result = batch.unreadable_result(rubric, True, str(exc))
-    results = gradescope_results(result)
-    target = root / "results" / "results.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        result = Result.unreadable(rubric, True, str(exc))
+    results = result.to_gradescope()
+    write_atomic(root / "results" / "results.json", json.dumps(results, indent=2) + "\n", mode=0o644)
     return results

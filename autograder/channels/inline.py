@@ -16,11 +16,11 @@ from __future__ import annotations
 import sys
 import types
 
-from autograder.engine import course, reference
+from autograder.engine import course
 from autograder import exercises as scenarios
-from autograder.engine.errors import BadInput
 from autograder.engine.grading import evaluate
-from autograder.engine.sandbox import calls, tripwire
+from autograder.engine.result import Status
+from autograder.engine.sandbox import calls, classify, tripwire
 
 _LOADED: dict[str, tuple] = {}  # assignment -> (rubric, reference), once per kernel
 
@@ -32,10 +32,7 @@ def check(assignment: str, number: str, namespace: dict) -> None:
     rubric, ref = _load(assignment)
     matching = [c for c in rubric.checks if c.number == number]
     if not matching:
-        if course.from_fixtures():
-            raise BadInput(f"check {number} of {assignment} is not in this student bundle "
-                           f"({course.HIDDEN_IN_BUNDLE})")
-        raise BadInput(f"{assignment} has no check {number}")
+        raise course.source().unknown_check(assignment, number)
     the_check = matching[0]
     cases, expected = ref.expected(the_check)
     submission = types.ModuleType("submission")
@@ -43,8 +40,8 @@ def check(assignment: str, number: str, namespace: dict) -> None:
     templates = [scenarios.template_of(value) for value in expected]
     results = [_run_case(the_check, submission, call, template) for call, template in zip(cases, templates)]
     outcome = {"results": results, "output": ""}
-    message = evaluate(the_check, cases, expected, outcome, ref, {}, rubric)
-    if message is not None:
+    status, message = evaluate(the_check, cases, expected, outcome, ref, {}, rubric)
+    if status is not Status.PASSED:
         raise AssertionError(f"{the_check.number} {the_check.name}\n{message}")
     print(f"{the_check.number} {the_check.name}: passed ({the_check.points:g} points)")
 
@@ -54,7 +51,7 @@ def _load(assignment: str) -> tuple:
         the_assignment = course.get(assignment)
         rubric = the_assignment.rubric()
         tripwire.install(rubric.forbidden)
-        _LOADED[assignment] = (rubric, reference.for_assignment(the_assignment))
+        _LOADED[assignment] = (rubric, the_assignment.reference())
     return _LOADED[assignment]
 
 
@@ -67,12 +64,10 @@ def _run_case(the_check, submission, call, template) -> dict:
 def _describe_error(exc: BaseException) -> dict:
     if isinstance(exc, KeyboardInterrupt):
         raise exc  # the kernel was interrupted: stop, do not grade
-    if isinstance(exc, tripwire.ForbiddenAPIError):
-        return {"kind": "forbidden", "message": str(exc)}
-    if isinstance(exc, NotImplementedError):
-        return {"kind": "not_implemented", "message": str(exc), "where": None}
-    if isinstance(exc, scenarios.MissingName):
-        return {"kind": "missing", "message": str(exc)}
-    kind = "bad_return" if isinstance(exc, scenarios.ReturnValueError) else "exception"
+    return classify.describe_error(exc, _student_traceback)
+
+
+def _student_traceback(exc: BaseException) -> str:
+    """The frames outside the grader's (and the libraries') files."""
     frames = calls.frames_of(exc, lambda filename: not filename.startswith(tripwire.STATE.trusted))
-    return {"kind": kind, "message": f"{type(exc).__name__}: {exc}", "traceback": calls.format_frames(frames)}
+    return calls.format_frames(frames)

@@ -11,13 +11,14 @@ of them by hand (a manual score wins in nbgrader). Grade cells that match no che
 """
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.engine.errors import BadInput
+from autograder.engine.result import Result
 from .nbgrader_source import grade_id
+from .outputs import OutputFolder
 
 
 @dataclass
@@ -31,19 +32,20 @@ def gradebook_url(course_dir: Path) -> str:
     return f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}"
 
 
-def results_for(out: Path, assignment: str) -> dict[str, dict]:
-    """{student: result object} of one assignment in a `dlgrade grade` output folder."""
-    results = {}
-    for path in sorted(Path(out).glob(f"*/{assignment}.json")):
-        try:
-            result = json.loads(path.read_text(encoding="utf-8"))
-            student = (result.get("extra_data") or {}).get("student") or path.parent.name
-            [float(t["score"]) for t in result["tests"]]
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
-            continue
-        # The student's own nbgrader id, also when their results folder had to be renamed.
-        results[student if isinstance(student, str) else path.parent.name] = result
-    return results
+def plan(course_dir: Path, assignment: str | None, out: str | Path | None) -> tuple[Path, Path]:
+    """What `dlgrade grade --nbgrader COURSE_DIR` grades and where: (the submitted folders,
+    the output folder, default ``COURSE_DIR/dlgrade``); BadInput unless the course's gradebook
+    knows ``assignment``. Always with the hidden checks: nbgrader's grade cells include them."""
+    if not assignment:
+        raise BadInput("--nbgrader needs --assignment A (the nbgrader assignment to grade)")
+    course_dir = Path(course_dir)
+    require_assignment(course_dir, assignment)
+    return course_dir, Path(out) if out else course_dir / "dlgrade"
+
+
+def record_outputs(course_dir: Path, assignment: str, out: Path) -> Recorded:
+    """Write the results of ``assignment`` in the output folder ``out`` into the gradebook."""
+    return record(course_dir, assignment, OutputFolder(out).results_for(assignment))
 
 
 def _timestamp(course_dir: Path, student: str, assignment: str) -> str | None:
@@ -77,7 +79,7 @@ def require_assignment(course_dir: Path, assignment: str) -> None:
                            f"run `nbgrader generate_assignment {assignment}` there first") from None
 
 
-def record(course_dir: Path, assignment: str, results: dict[str, dict]) -> Recorded:
+def record(course_dir: Path, assignment: str, results: dict[str, Result]) -> Recorded:
     """Write ``results`` (student -> result object) into the course's gradebook."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SAWarning
@@ -89,7 +91,7 @@ def record(course_dir: Path, assignment: str, results: dict[str, dict]) -> Recor
         # nbgrader's own add_submission trips SQLAlchemy 2's autoflush warnings: noise, not ours.
         warnings.simplefilter("ignore", SAWarning)
         for student, result in sorted(results.items()):
-            scores = {grade_id(t["number"]): float(t["score"]) for t in result["tests"]}
+            scores = {grade_id(t.number): float(t.score) for t in result.tests}
             gradebook.update_or_create_student(student)
             details = {}
             timestamp = _timestamp(course_dir, student, assignment)
@@ -105,6 +107,6 @@ def record(course_dir: Path, assignment: str, results: dict[str, dict]) -> Recor
                         matched.add(grade.name)
             gradebook.db.commit()
             recorded.students.append(student)
-            recorded.unmatched |= {f"check {t['number']} (no grade cell {grade_id(t['number'])})"
-                                   for t in result["tests"] if grade_id(t["number"]) not in matched}
+            recorded.unmatched |= {f"check {t.number} (no grade cell {grade_id(t.number)})"
+                                   for t in result.tests if grade_id(t.number) not in matched}
     return recorded

@@ -20,7 +20,7 @@ import re
 import jupytext
 import nbformat
 
-from .release import STUB_LINES, nbgrader_notebook
+from .nbgrader_cells import STUB_LINES, nbgrader_notebook
 from autograder.engine.rubric import Check, Rubric
 
 _BEGIN = re.compile(r"^\s*#+\s*BEGIN SOLUTION\s*$", re.MULTILINE)

@@ -20,26 +20,22 @@ All outputs are deterministic: the same solution (and rubric) gives byte-identic
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import jupytext
 import nbformat
 
 from autograder.engine import course
+from .nbgrader_cells import SOLUTION_ONLY_TAG, STUB_LINES, nbgrader_notebook
+from .outputs import write_atomic
 
-STUB_LINES = ("# YOUR CODE HERE", 'raise NotImplementedError("not implemented yet")')
-SOLUTION_ONLY_TAG = "solution_only"
 NOTE = "# This file is generated from solutions/{name}.py by `dlgrade release`; edit the marked regions."
-DEFAULT_KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 _CELL_MARKER = re.compile(r"^#\s*%%")
 _TAGS = re.compile(r"\btags\s*=\s*\[([^\]]*)\]")
 _BEGIN = re.compile(r"^(\s*)#+\s*BEGIN SOLUTION\s*$")
 _END = re.compile(r"^(\s*)#+\s*END SOLUTION\s*$")
-_DEF_NAME = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)", re.MULTILINE)
 _NOTE_LINE = re.compile(r"^# This file is generated from \S+ by `dlgrade release`")
 
 
@@ -112,11 +108,6 @@ def _strip_note(stub_source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _sanitise(text: str) -> str:
-    """An nbgrader grade_id / nbformat cell id: [A-Za-z0-9_-], at most 64 characters."""
-    return re.sub(r"[^A-Za-z0-9_-]", "_", text)[:64] or "cell"
-
-
 def _is_stubbed(cell) -> bool:
     return cell.cell_type == "code" and any(
         line.strip() == STUB_LINES[0] for line in cell.source.splitlines())
@@ -133,40 +124,6 @@ def make_notebook(stub_source: str, name: str) -> nbformat.NotebookNode:
     notebook = nbgrader_notebook(jupytext.reads(_strip_note(stub_source), fmt="py:percent"), name,
                                  is_solution=_is_stubbed)
     nbformat.validate(notebook)
-    return notebook
-
-
-def nbgrader_notebook(nb: nbformat.NotebookNode, name: str, is_solution) -> nbformat.NotebookNode:
-    """``nb``'s cells with nbgrader metadata (see ``make_notebook``), `solution_only` cells left
-    out; ``is_solution(cell)`` says which cells are solution cells."""
-    metadata = {k: v for k, v in nb.metadata.items() if k != "jupytext"}
-    metadata.setdefault("kernelspec", dict(DEFAULT_KERNELSPEC))
-    cells, used = [], set()
-    for cell in nb.cells:
-        tags = [t for t in cell.metadata.get("tags", []) if t != SOLUTION_ONLY_TAG]
-        if SOLUTION_ONLY_TAG in cell.metadata.get("tags", []):
-            continue  # defensive for stubs (make_stub_source has removed these); the rule for sources
-        index = len(cells)
-        solution = is_solution(cell)
-        grade_id = _sanitise(f"{name}-cell-{index}")
-        found = _DEF_NAME.search(cell.source) if solution else None
-        if found and _sanitise(found.group(1)) not in used:
-            grade_id = _sanitise(found.group(1))
-        used.add(grade_id)
-        cell_metadata = {"nbgrader": {
-            "grade": False, "grade_id": grade_id, "locked": not solution,
-            "schema_version": 3, "solution": solution, "task": False}}
-        if tags:
-            cell_metadata["tags"] = tags
-        if cell.cell_type == "code":
-            new = nbformat.v4.new_code_cell(cell.source, metadata=cell_metadata, id=grade_id)
-        elif cell.cell_type == "markdown":
-            new = nbformat.v4.new_markdown_cell(cell.source, metadata=cell_metadata, id=grade_id)
-        else:
-            new = nbformat.v4.new_raw_cell(cell.source, metadata=cell_metadata, id=grade_id)
-        cells.append(new)
-    notebook = nbformat.v4.new_notebook(cells=cells, metadata=metadata)
-    notebook.nbformat, notebook.nbformat_minor = 4, 5
     return notebook
 
 
@@ -197,20 +154,6 @@ def _current(path: Path) -> str | None:
         return None
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and os.replace: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def release(check: bool = False, assignments=None) -> list[Path]:
     """Regenerate stubs, notebooks and nbgrader files from the solutions that exist.
 
@@ -233,7 +176,7 @@ def release(check: bool = False, assignments=None) -> list[Path]:
         if _current(path) == text:
             continue
         if not check:
-            _write_atomic(path, text)
+            write_atomic(path, text, mode=0o644)
         paths.append(path)
     return paths
 

@@ -3,16 +3,17 @@
 Two ways to run: in the course repository (``solutions/`` and ``autograder/rubrics/`` next
 to the package: every check, graded against the reference solution), or from a student
 bundle (``dlgrade bundle --student``: no solutions and no rubrics, but the public fixtures in
-``autograder/public/``: the visible checks, graded against precomputed outputs).
+``autograder/public/``: the visible checks, graded against precomputed outputs). ``source()``
+chooses which (``source.py``); an assignment's rubric and reference come from it.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BadInput
 from .rubric import Rubric
+from .source import CourseSource, choose
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # autograder/
 ROOT = PACKAGE_DIR.parent
@@ -26,15 +27,13 @@ EXERCISES_DIR = PACKAGE_DIR / "exercises"  # the public side: scenarios and cust
 # The engine modules that turn returned values into scores, for every assignment.
 ENGINE_FILES = tuple(PACKAGE_DIR / name for name in (
     "__init__.py", "engine/grading.py", "engine/compare.py", "engine/rubric.py", "engine/reference.py",
-    "channels/fixtures.py", "exercises/__init__.py", "exercises/lecture.py", "engine/sandbox/calls.py"))
-
-HIDDEN_IN_BUNDLE = ("hidden checks are not available in a student bundle: your instructor "
-                    "runs them when grading")
+    "engine/result.py", "engine/source.py", "engine/public_fixtures.py", "exercises/__init__.py",
+    "exercises/lecture.py", "engine/sandbox/calls.py"))
 
 
-def from_fixtures() -> bool:
-    """Whether this is a student bundle: no solutions, but public fixtures."""
-    return not SOLUTIONS_DIR.is_dir() and PUBLIC_DIR.is_dir()
+def source() -> CourseSource:
+    """The course repository's rubrics and solutions, or a student bundle's public fixtures."""
+    return choose(SOLUTIONS_DIR, RUBRICS_DIR, PUBLIC_DIR)
 
 
 @dataclass(frozen=True)
@@ -73,32 +72,21 @@ class Assignment:
     @property
     def available(self) -> bool:
         """Whether the assignment has its solution and rubric yet (in a bundle: its fixtures)."""
-        if from_fixtures():
-            return (PUBLIC_DIR / f"{self.name}.json").exists()
-        return self.solution_path.exists() and (RUBRICS_DIR / f"{self.name}.py").exists()
+        return source().available(self)
 
     def rubric(self) -> Rubric:
-        """All checks; in a student bundle only the visible ones, rebuilt from the fixtures."""
-        if not self.available:
-            if from_fixtures():
-                raise BadInput(f"assignment '{self.name}' is not in this student bundle")
-            raise BadInput(f"assignment '{self.name}' is not available yet (no solution or rubric)")
-        if from_fixtures():
-            from autograder.channels import fixtures
+        """All checks; in a student bundle only the visible ones, rebuilt from the fixtures.
+        BadInput for an assignment that is not available."""
+        return source().rubric(self)
 
-            return fixtures.load(self.name).rubric
-        module = importlib.import_module(f"autograder.rubrics.{self.name}")
-        return module.RUBRIC
+    def reference(self):
+        """What to grade against: the solution's outputs (``reference.Reference``), or in a
+        student bundle the public fixtures' (same interface, visible checks only)."""
+        return source().reference(self)
 
     def hidden_checks(self) -> tuple[int, float]:
         """(number of hidden checks, their points): known in a bundle too, their content not."""
-        if from_fixtures():
-            from autograder.channels import fixtures
-
-            public = fixtures.load(self.name)
-            return public.hidden_checks, public.hidden_points
-        hidden = [c for c in self.rubric().checks if c.hidden]
-        return len(hidden), float(sum(c.points for c in hidden))
+        return source().hidden_checks(self)
 
 
 def private_roots() -> tuple[Path, ...]:
@@ -111,9 +99,7 @@ def private_roots() -> tuple[Path, ...]:
 def _assignments_dir() -> Path:
     """``assignments/`` next to the package; for a bundle installed into site-packages, the
     ``assignments/`` folder of the current directory (the unpacked bundle)."""
-    if from_fixtures() and not ASSIGNMENTS_DIR.is_dir():
-        return Path("assignments")
-    return ASSIGNMENTS_DIR
+    return source().assignments_dir(ASSIGNMENTS_DIR)
 
 
 ASSIGNMENTS: tuple[Assignment, ...] = (

@@ -2,7 +2,7 @@
 
 ``grade_file`` is what ``dlgrade check`` runs; batch grading calls ``grade_submission`` with
 a shared ``Sandbox`` and ``Reference`` so the zygote and the reference outputs are made once.
-The result is the Gradescope-compatible result object of the contract.
+The result is a ``result.Result`` (the contract's result object, ``Result.to_json``).
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 from . import course, submission as submission_mod
 from .compare import diagnose_all, judge_case
-from .errors import BadInput
 from .plots import budget_for, draw_figure  # noqa: F401 (draw_figure: its home was here)
-from .reference import Reference, for_assignment
+from .reference import Reference
+from .result import CheckResult, Result, Status
 from .rubric import Check, Rubric
 from .sandbox.client import Sandbox
 from .sandbox.replies import value_bytes
@@ -37,19 +37,19 @@ def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = (), tensorflow
 
 
 def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False,
-               figures: Path | None = None) -> dict:
+               figures: Path | None = None) -> Result:
     """Grade one file; raises BadInput for a file we cannot grade, GraderFault for our bugs.
     With ``figures``, checks that can draw a failed case save a PNG there."""
     assignment = course.get(assignment_name)
-    if hidden and course.from_fixtures():
-        raise BadInput(course.HIDDEN_IN_BUNDLE)
+    if hidden:
+        course.source().require_hidden()
     rubric = assignment.rubric()
     loaded = submission_mod.load(path)
     # The zygote starts (importing TensorFlow if needed) while the reference is computed.
     with ThreadPoolExecutor(max_workers=1) as pool:
         starting = pool.submit(make_sandbox, rubric, (), loaded.uses_tensorflow)
         try:
-            reference = for_assignment(assignment)
+            reference = assignment.reference()
             for check in rubric.select(hidden):
                 reference.expected(check)
         except BaseException:
@@ -61,7 +61,7 @@ def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False,
 
 
 def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, reference: Reference,
-                     sandbox: Sandbox, *, hidden: bool = False, figures: Path | None = None) -> dict:
+                     sandbox: Sandbox, *, hidden: bool = False, figures: Path | None = None) -> Result:
     started = time.perf_counter()
     checks = rubric.select(hidden)
     figures = budget_for(figures)  # at most a few bounded plots per submission
@@ -94,17 +94,9 @@ def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, referenc
                                                    figures)
     finally:
         run.close()
-    tests = [by_number[id(check)] for check in checks]
-    score = round(sum(t["score"] for t in tests), 6)
-    return {
-        "assignment": rubric.assignment,
-        "score": score,
-        "max_score": round(sum(c.points for c in checks), 6),
-        "execution_time": round(time.perf_counter() - started, 3),
-        "output": load_summary(loaded, load_report),
-        "tests": tests,
-        "extra_data": {"sandbox": dict(getattr(sandbox, "layers", {}))},  # what every child had
-    }
+    return Result.of(rubric.assignment, checks, [by_number[id(check)] for check in checks],
+                     round(time.perf_counter() - started, 3), load_summary(loaded, load_report),
+                     {"sandbox": dict(getattr(sandbox, "layers", {}))})  # what every child had
 
 
 def load_summary(loaded: submission_mod.Submission, report: dict) -> str:
@@ -129,30 +121,22 @@ def _first_cell_error(report: dict) -> str | None:
 
 
 def grade_check(check: Check, run: SubmissionRun, reference: Reference, rubric: Rubric,
-                load_report: dict, figures: Path | None = None) -> dict:
+                load_report: dict, figures: Path | None = None) -> CheckResult:
     cases, expected = reference.expected(check)
     templates = [template_of(value) for value in expected]
     outcome = run.run(check.scenario, check.function, cases, templates, rubric.timeout,
                       [value_bytes(value) for value in expected])
-    message = evaluate(check, cases, expected, outcome, reference, load_report, rubric, figures)
-    passed = message is None
-    return {
-        "name": check.name,
-        "number": check.number,
-        "score": check.points if passed else 0.0,
-        "max_score": check.points,
-        "status": "passed" if passed else "failed",
-        "visibility": check.visibility,
-        "output": "" if passed else message[:MAX_FEEDBACK],
-    }
+    status, message = evaluate(check, cases, expected, outcome, reference, load_report, rubric, figures)
+    return CheckResult.of(check, status, message[:MAX_FEEDBACK])
 
 
 def evaluate(check: Check, cases: list, expected: list, outcome: dict,
              reference: Reference, load_report: dict, rubric: Rubric,
-             figures=None) -> str | None:
-    """None if the check passes, else the feedback text (and, with ``figures``, a plot)."""
+             figures=None) -> tuple[Status, str]:
+    """(PASSED, "") if the check passes, else its status and the feedback text (and, with
+    ``figures``, a plot)."""
     if "died" in outcome:
-        return f"Your code did not complete this check: {outcome['died']}."
+        return Status.ERROR, f"Your code did not complete this check: {outcome['died']}."
     results = outcome["results"]
     output = outcome.get("output", "")
     failed, mismatched = [], []
@@ -171,10 +155,23 @@ def evaluate(check: Check, cases: list, expected: list, outcome: dict,
             lines.append(figures.draw(check, want, result.get("value"), call,
                                       f"{rubric.assignment}-{check.number}.png"))
         where = f"case {index + 1} of {len(cases)}: {check.describe_case(call)}"
-        return _feedback(where, lines, result, output)
+        return _status(result, output), _feedback(where, lines, result, output)
     if len(results) < len(cases):
-        return "Your code did not return a result for every case."
-    return None
+        return Status.ERROR, "Your code did not return a result for every case."
+    return Status.PASSED, ""
+
+
+def _status(result: dict, output: str) -> Status:
+    """What the first failing case says of the check: the untouched stub (with nothing else
+    to show: no blocked call, no printed output) is not implemented, code that raised is an
+    error, anything else (a wrong value, a forbidden API, a warning) a failure."""
+    if result.get("ok") or result.get("forbidden"):
+        return Status.FAILED
+    error = result.get("error") or {}
+    if (error.get("kind") == "not_implemented" and is_stub_message(error.get("message", ""))
+            and not result.get("blocked") and not output.strip()):
+        return Status.NOT_IMPLEMENTED
+    return Status.ERROR
 
 
 def failure_lines(check: Check, call, want, result: dict, reference: Reference,
@@ -213,7 +210,7 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
     return [] if mismatch is None else [mismatch]
 
 
-# What the released stub raises (release.STUB_LINES), or a bare NotImplementedError.
+# What the released stub raises (nbgrader_cells.STUB_LINES), or a bare NotImplementedError.
 STUB_MESSAGES = ("", "not implemented yet")
 
 

@@ -6,13 +6,13 @@ import sys
 from types import ModuleType
 
 from autograder import exercises as scenarios
-from .course import Assignment
 from .errors import GraderFault
 from .rubric import Call, Check
 
 
-def load_solution(assignment: Assignment) -> ModuleType:
-    """Import ``solutions/<name>.py`` under a private module name."""
+def load_solution(assignment) -> ModuleType:
+    """Import ``solutions/<name>.py`` (``assignment.solution_path``, a ``course.Assignment``)
+    under a private module name."""
     path = assignment.solution_path
     if not path.exists():
         raise GraderFault(f"the reference solution {path} is missing")
@@ -30,7 +30,7 @@ def load_solution(assignment: Assignment) -> ModuleType:
 class Reference:
     """Expected outputs per check, computed once and reused for every submission."""
 
-    def __init__(self, assignment: Assignment) -> None:
+    def __init__(self, assignment) -> None:
         self.assignment = assignment
         self.module = load_solution(assignment)
         self._cache: dict[str, tuple[list[Call], list]] = {}
@@ -50,15 +50,3 @@ class Reference:
                                       f"({check.name}) on {call.describe()}: {exc!r}") from exc
             self._cache[check.number] = (cases, values)
         return self._cache[check.number]
-
-
-def for_assignment(assignment: Assignment):
-    """The reference to grade against: the solution's outputs, or in a student bundle the
-    public fixtures' (``fixtures.FixtureReference``, same interface, visible checks only)."""
-    from . import course
-
-    if course.from_fixtures():
-        from autograder.channels import fixtures
-
-        return fixtures.load(assignment.name).reference
-    return Reference(assignment)

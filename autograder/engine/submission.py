@@ -17,6 +17,8 @@ from pathlib import Path
 
 from .errors import BadInput
 
+SUFFIXES = (".py", ".ipynb")  # what a submission file can be
+
 MAX_BYTES = 20 * 1024 * 1024
 # Cell magics whose body is ordinary Python worth running.
 _TRANSPARENT_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
@@ -141,14 +143,14 @@ def load(path: str | Path, root: str | Path | None = None) -> Submission:
     """Read and parse a submission (see ``read_safely`` for what is refused)."""
     path = Path(path)
     check_kind(path)
-    if path.suffix not in (".py", ".ipynb"):
+    if path.suffix not in SUFFIXES:
         raise BadInput(f"{path}: expected a .py or .ipynb file, got '{path.suffix or 'no extension'}'")
     return parse(path, read_safely(path, root=root))
 
 
 def parse(path: Path, data: bytes) -> Submission:
     """A submission's bytes -> its cells; BadInput for anything that is not a valid file."""
-    if path.suffix not in (".py", ".ipynb"):
+    if path.suffix not in SUFFIXES:
         raise BadInput(f"{path}: expected a .py or .ipynb file, got '{path.suffix or 'no extension'}'")
     try:
         text = data.decode("utf-8-sig")

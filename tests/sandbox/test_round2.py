@@ -31,7 +31,6 @@ import numpy as np
 import pytest
 
 from autograder.engine import course
-from autograder.engine.reference import for_assignment
 from autograder.engine.sandbox.replies import MALFORMED
 
 REPO = Path(__file__).resolve().parents[2]
@@ -201,7 +200,7 @@ def test_hidden_arguments_never_reach_visible_feedback(tmp_path):
         f"def {name}(*args, **kwargs):\n    _record(args)\n"
         for name in ("zero_pad", "conv_output_size", "conv2d", "conv1d")))
     assignment = course.get("conv_padding")
-    rubric, reference = assignment.rubric(), for_assignment(assignment)
+    rubric, reference = assignment.rubric(), assignment.reference()
     hidden = set()
     for check in rubric.checks:
         if check.hidden:

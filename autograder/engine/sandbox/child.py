@@ -28,7 +28,7 @@ import sys
 import time
 import types
 
-from . import calls, ground, landlock, limits, policy, privilege, seccomp, tripwire, wire
+from . import calls, classify, ground, landlock, limits, policy, privilege, seccomp, tripwire, wire
 from autograder import exercises as scenarios
 
 ground.import_all_scenarios()  # in the zygote: no grader import is needed after the fork
@@ -111,18 +111,7 @@ class Child:
     # --- errors ---------------------------------------------------------------------
 
     def describe_error(self, exc: BaseException) -> dict:
-        if isinstance(exc, tripwire.ForbiddenAPIError):
-            return {"kind": "forbidden", "message": calls.safe_str(exc)}
-        if isinstance(exc, NotImplementedError):
-            return {"kind": "not_implemented", "message": calls.safe_str(exc), "where": self._raiser(exc)}
-        if isinstance(exc, scenarios.MissingName):
-            return {"kind": "missing", "message": calls.safe_str(exc)}
-        kind = "bad_return" if isinstance(exc, scenarios.ReturnValueError) else "exception"
-        if isinstance(exc, SystemExit):
-            message = f"SystemExit: your code called sys.exit({calls.safe_str(exc)})"
-        else:
-            message = f"{type(exc).__name__}: {calls.safe_str(exc)}"
-        return {"kind": kind, "message": message, "traceback": self.student_traceback(exc)}
+        return classify.describe_error(exc, self.student_traceback, self._raiser)
 
     def _raiser(self, exc: BaseException) -> str | None:
         """Qualified name of the innermost student function in the traceback ("Adam.build")."""
