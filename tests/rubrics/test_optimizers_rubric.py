@@ -186,7 +186,7 @@ def test_lecture_paths_reproduce_the_spec():
             np.testing.assert_allclose(path[-1], lecture.PATH_END_POINTS[check.function], atol=1e-6)
     sgd = expected("6.1")[0]
     assert sgd.shape == (31, 2)
-    np.testing.assert_allclose(sgd[-1], ends["SGD"], atol=1e-6)
+    np.testing.assert_allclose(sgd[-1], lecture.PATH_END_POINTS["SGD"], atol=1e-6)
 
 
 def test_training_cases_lower_the_loss():
