@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import sys
 import warnings
 from pathlib import Path
 
@@ -20,8 +19,6 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from autograder.engine.compare import diagnose_all  # noqa: E402
 from autograder.engine.rubric import Call, Check  # noqa: E402
@@ -125,18 +122,6 @@ def test_rubric_metadata():
         assert name in RUBRIC.forbidden
 
 
-@pytest.mark.parametrize("number", list(CHECKS))
-def test_cases_are_deterministic(number):
-    check = CHECKS[number]
-    first, second = check.make_cases(), check.make_cases()
-    assert len(first) >= 2
-    assert len(first) == len(second)
-    for a, b in zip(first, second):
-        assert _equal_values(a.args, b.args)
-        assert a.kwargs.keys() == b.kwargs.keys()
-        assert all(_equal_values(a.kwargs[k], b.kwargs[k]) for k in a.kwargs)
-
-
 def _wire_value(value) -> bool:
     """What the wire protocol carries: arrays, Python scalars, strings, None, nested tuples."""
     if isinstance(value, tuple):
@@ -190,41 +175,7 @@ def test_sizes_cover_non_dividing_strides():
 _DIAGNOSES = [(number, i) for number, check in CHECKS.items() for i in range(len(check.diagnoses))]
 
 
-@pytest.mark.parametrize("number,index", _DIAGNOSES)
-def test_diagnosis_is_distinguishable(number, index):
-    check = CHECKS[number]
-    diagnosis = check.diagnoses[index]
-    assert diagnosis.hint
-    differs = False
-    for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-        try:
-            mistaken = diagnosis.mistaken(REF, call)
-        except ValueError:
-            continue  # the mistake cannot be computed for this input: the engine skips it
-        assert mistaken is not None
-        assert np.ndim(mistaken) == expected.ndim
-        if not matches(expected, mistaken, check):
-            differs = True
-    assert differs, f"diagnosis {index} of check {number} never gives a different output"
-
-
 # --- fixtures ----------------------------------------------------------------------------
-
-
-def test_expected_json_lists_every_fixture_and_known_checks():
-    files = sorted(p.name for p in FIXTURES.glob("*.py"))
-    assert sorted(EXPECTED) == files
-    for name, numbers in EXPECTED.items():
-        assert set(numbers) <= set(CHECKS), name
-        assert numbers == sorted(set(numbers), key=list(CHECKS).index), f"{name}: sorted, unique"
-        assert bool(numbers) != name.startswith("correct_"), name
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_fixture_fails_exactly_the_expected_checks(name):
-    module = load_module(FIXTURES / name, f"conv_padding_fixture_{name[:-3]}")
-    expected = [] if name in FORBIDDEN_ONLY else EXPECTED[name]
-    assert failing_checks(module) == expected
 
 
 def first_diagnosis(check: Check, call: Call, got):
