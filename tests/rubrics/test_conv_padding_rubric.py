@@ -1,12 +1,11 @@
-"""The conv_padding rubric itself, checked in process (no sandbox, no grading engine).
+"""What is specific to the conv_padding rubric, checked in process (the generic properties:
+tests/rubrics/test_rubrics_common.py).
 
-- every check's cases are reproducible from its seed, and the reference passes them;
-- every diagnosis reproduces a mistake that can be told apart from the reference on its check;
-- every fixture in tests/submissions/conv_padding/ differs from the reference on exactly the
-  checks listed in expected.json (hidden checks included), correct variants on none.
+- the inputs are small float64 arrays; the reference returns ints for the sizes, finite floats
+  otherwise; the lecture checks use the lecture's numbers; sizes cover non-dividing strides;
+- each mistake fixture's feedback names its own mistake (the engine's ``diagnose_all``).
 
-The comparison mirrors the engine's default rule:
-|got - expected| <= atol * max(1, max|expected|) + rtol * |expected| (exact for exact checks).
+Values are judged with the engine's own comparison (``compare.compare_values``).
 """
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-from autograder.engine.compare import diagnose_all  # noqa: E402
+from autograder.engine.compare import compare_values, diagnose_all  # noqa: E402
 from autograder.engine.rubric import Call, Check  # noqa: E402
 from autograder.exercises.lecture import conv_example as lecture_example  # noqa: E402
 from autograder.rubrics.conv_padding import RUBRIC  # noqa: E402
@@ -49,24 +48,13 @@ _EXPECTED_OUT = {
 
 
 def matches(expected, got, check: Check) -> bool:
-    """Whether ``got`` passes against ``expected`` under the check's comparison rule."""
+    """Whether ``got`` passes against ``expected`` under the check's rule (the engine's own)."""
     try:
         got = np.asarray(got)
     except Exception:
         return False
-    expected = np.asarray(expected)
-    if got.shape != expected.shape:
-        return False
-    if check.exact:
-        return bool(np.array_equal(got, expected))
-    if not np.issubdtype(got.dtype, np.number):
-        return False
-    got = got.astype(np.float64)
-    expected = expected.astype(np.float64)
-    if not np.all(np.isfinite(got)):
-        return False
-    scale = max(1.0, float(np.max(np.abs(expected)))) if expected.size else 1.0
-    return bool(np.all(np.abs(got - expected) <= check.atol * scale + check.rtol * np.abs(expected)))
+    return compare_values(np.asarray(expected), got, rtol=check.rtol, atol=check.atol,
+                          exact=check.exact) is None
 
 
 def run(module, check: Check, call: Call):
@@ -77,26 +65,6 @@ def run(module, check: Check, call: Call):
             return getattr(module, check.function)(*call.args, **call.kwargs)
         except Exception as exc:  # a crash is a failed case
             return exc
-
-
-def failing_checks(module) -> list[str]:
-    failed = []
-    for number, check in CHECKS.items():
-        for expected, call in zip(_EXPECTED_OUT[number], _CASES[number]):
-            got = run(module, check, call)
-            if isinstance(got, Exception) or not matches(expected, got, check):
-                failed.append(number)
-                break
-    return failed
-
-
-def _equal_values(a, b) -> bool:
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype \
-            and np.array_equal(a, b)
-    if isinstance(a, (tuple, list)):
-        return type(a) is type(b) and len(a) == len(b) and all(map(_equal_values, a, b))
-    return type(a) is type(b) and a == b
 
 
 # --- the rubric's shape ------------------------------------------------------------------
@@ -176,18 +144,6 @@ _DIAGNOSES = [(number, i) for number, check in CHECKS.items() for i in range(len
 
 
 # --- fixtures ----------------------------------------------------------------------------
-
-
-def first_diagnosis(check: Check, call: Call, got):
-    """As the engine does: the first diagnosis whose output matches ``got`` (None if none)."""
-    for diagnosis in check.diagnoses:
-        try:
-            mistaken = diagnosis.mistaken(REF, call)
-        except Exception:
-            continue
-        if matches(mistaken, got, check):
-            return diagnosis
-    return None
 
 
 # The mistake each fixture makes, as (part of) the name of the diagnosis that must name it.
