@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import sys
 import warnings
 from pathlib import Path
 
@@ -22,11 +21,9 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from autograder import exercises as scenarios  # noqa: E402
-from autograder.engine.compare import diagnose, diagnose_all, judge_case  # noqa: E402
+from autograder.engine.compare import judge_case  # noqa: E402
 from autograder.engine.rubric import Check  # noqa: E402
 from autograder.rubrics.backprop import RUBRIC  # noqa: E402
 from autograder.exercises import backprop as bp_scenarios  # noqa: E402
@@ -117,34 +114,6 @@ def test_rubric_metadata():
     names = [c.name for c in RUBRIC.checks if c.function == "activation_backward" and not c.hidden]
     for activation in ("sigmoid", "relu", "tanh", "linear"):
         assert sum(activation in n for n in names) == 1, activation
-
-
-def test_forbidden_names_exist_in_the_installed_libraries():
-    import fnmatch
-    import importlib
-
-    for pattern in RUBRIC.forbidden:
-        module_name, _, attribute = pattern.rpartition(".")
-        owner = importlib.import_module(module_name)
-        if "*" in attribute:
-            assert any(fnmatch.fnmatchcase(n, attribute) for n in dir(owner)), pattern
-        else:
-            assert callable(getattr(owner, attribute)), pattern
-    for name in ("tensorflow.GradientTape", "keras.layers.Dense", "keras.losses.*",
-                 "keras.losses.SparseCategoricalCrossentropy"):
-        assert name in RUBRIC.forbidden
-
-
-@pytest.mark.parametrize("number", list(CHECKS))
-def test_cases_are_deterministic(number):
-    check = CHECKS[number]
-    first, second = check.make_cases(), check.make_cases()
-    assert len(first) >= 2
-    assert len(first) == len(second)
-    for a, b in zip(first, second):
-        assert _equal_values(a.args, b.args)
-        assert a.kwargs.keys() == b.kwargs.keys()
-        assert all(_equal_values(a.kwargs[k], b.kwargs[k]) for k in a.kwargs)
 
 
 @pytest.mark.parametrize("number", list(CHECKS))
@@ -272,63 +241,5 @@ def test_scenarios_leave_case_inputs_alone():
 _DIAGNOSES = [(number, i) for number, check in CHECKS.items() for i in range(len(check.diagnoses))]
 
 
-@pytest.mark.parametrize("number,index", _DIAGNOSES)
-def test_diagnosis_is_distinguishable(number, index):
-    check = CHECKS[number]
-    diagnosis = check.diagnoses[index]
-    assert diagnosis.hint
-    differs = False
-    for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            mistaken = scenarios.to_plain(diagnosis.mistaken(REF, call))  # must not raise
-        if judge_case(check, call, expected, mistaken) is not None:
-            differs = True
-    assert differs, f"diagnosis {index} of check {number} equals the reference on every case"
-
-
 # --- fixtures ----------------------------------------------------------------------------
 
-
-def test_expected_json_lists_every_fixture_and_known_checks():
-    files = sorted(p.name for p in FIXTURES.glob("*.py"))
-    assert sorted(EXPECTED) == files
-    assert sum(1 for n in EXPECTED if n.startswith("correct_")) >= 2
-    assert sum(1 for n in EXPECTED if not n.startswith("correct_")) >= 5
-    for name, numbers in EXPECTED.items():
-        assert set(numbers) <= set(CHECKS), name
-        assert numbers == sorted(set(numbers), key=list(CHECKS).index), f"{name}: sorted, unique"
-        assert bool(numbers) != name.startswith("correct_"), name
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_fixture_fails_exactly_the_expected_checks(name):
-    module = load_module(FIXTURES / name, f"backprop_fixture_{name[:-3]}")
-    expected = [] if name in FORBIDDEN_ONLY else EXPECTED[name]
-    assert failing_checks(module) == expected
-
-
-@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n] and n not in FORBIDDEN_ONLY))
-def test_fixture_failures_are_diagnosed(name):
-    """Where a fixture fails a check that has diagnoses, the engine's ``diagnose_all``
-    recognises its output on every failing case (so the feedback names the mistake)."""
-    module = load_module(FIXTURES / name, f"backprop_fixture_diag_{name[:-3]}")
-    undiagnosed = []
-    for number in EXPECTED[name]:
-        check = CHECKS[number]
-        if not check.diagnoses:
-            continue
-        failing = []
-        for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-            got = run(module, check, call)
-            if not isinstance(got, Exception) and not passes(check, call, expected, got):
-                failing.append((call, got))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if failing and diagnose_all(check, failing, REF) is None:
-                undiagnosed.append(number)
-    # dense_backward (4.5, 4.6) cannot tell which activation_backward mistake fed it; no
-    # mistake model covers dW/db taken from da (the generic hint is shown)
-    allowed = {"4.5", "4.6"} if name.split("_")[0] in ("sigmoid", "relu", "tanh") else set()
-    allowed |= UNDIAGNOSED.get(name, set())
-    assert set(undiagnosed) <= allowed, undiagnosed

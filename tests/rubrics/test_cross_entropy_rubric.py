@@ -23,7 +23,6 @@ import copy
 import importlib.util
 import json
 import math
-import sys
 import warnings
 from pathlib import Path
 
@@ -31,11 +30,9 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from autograder import exercises as scenarios  # noqa: E402
-from autograder.engine.compare import diagnose_all, judge_case  # noqa: E402
+from autograder.engine.compare import judge_case  # noqa: E402
 from autograder.engine.rubric import Call, Check  # noqa: E402
 from autograder.rubrics import cross_entropy as rubric_module  # noqa: E402
 from autograder.rubrics.cross_entropy import COIN, FAIR_DIE, LOADED_DIE, RUBRIC, YUT  # noqa: E402
@@ -154,32 +151,6 @@ def test_rubric_metadata():
                  "keras.ops.sigmoid", "keras.ops.binary_crossentropy", "tensorflow.nn.*",
                  "tensorflow.GradientTape"):
         assert name in RUBRIC.forbidden
-
-
-def test_forbidden_names_exist_in_the_installed_libraries():
-    import importlib
-
-    for pattern in RUBRIC.forbidden:
-        parts = pattern.split(".")
-        if parts[0] in ("keras", "tensorflow"):
-            continue  # checked by the fixtures through the sandbox; importing TF here is slow
-        owner = importlib.import_module(".".join(parts[:2]))
-        for part in parts[2:-1]:
-            owner = getattr(owner, part)
-        if "*" not in parts[-1]:
-            assert callable(getattr(owner, parts[-1])), pattern
-
-
-@pytest.mark.parametrize("number", list(CHECKS))
-def test_cases_are_deterministic(number):
-    check = CHECKS[number]
-    first, second = check.make_cases(), check.make_cases()
-    assert len(first) >= 4
-    assert len(first) == len(second)
-    for a, b in zip(first, second):
-        assert _equal_values(a.args, b.args)
-        assert a.kwargs.keys() == b.kwargs.keys()
-        assert all(_equal_values(a.kwargs[k], b.kwargs[k]) for k in a.kwargs)
 
 
 @pytest.mark.parametrize("number", list(CHECKS))
@@ -386,70 +357,13 @@ def test_unchanged_check_compare():
 _DIAGNOSES = [(number, i) for number, check in CHECKS.items() for i in range(len(check.diagnoses))]
 
 
-@pytest.mark.parametrize("number,index", _DIAGNOSES)
-def test_diagnosis_is_distinguishable(number, index):
-    check = CHECKS[number]
-    diagnosis = check.diagnoses[index]
-    assert diagnosis.hint
-    differs = False
-    for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-        mistaken = scenarios.to_plain(diagnosis.mistaken(REF, call))  # must not raise
-        if judge_case(check, call, expected, mistaken) is not None:
-            differs = True
-    assert differs, f"diagnosis {index} of check {number} equals the reference on every case"
-
-
 # --- fixtures ----------------------------------------------------------------------------
-
-
-def test_expected_json_lists_every_fixture_and_known_checks():
-    files = sorted(p.name for p in FIXTURES.glob("*.py"))
-    assert sorted(EXPECTED) == files
-    assert len([f for f in files if f.startswith("correct_")]) >= 2
-    assert len([f for f in files if not f.startswith("correct_")]) >= 5
-    for name, numbers in EXPECTED.items():
-        assert set(numbers) <= set(CHECKS), name
-        assert numbers == sorted(set(numbers), key=list(CHECKS).index), f"{name}: sorted, unique"
-        assert bool(numbers) != name.startswith("correct_"), name
 
 
 def _fixture_module(name):
     if name == "correct_keras_ops.py":
         pytest.importorskip("keras")
     return load_module(FIXTURES / name, f"cross_entropy_fixture_{name[:-3]}")
-
-
-@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if "scipy" not in n))
-def test_fixture_fails_exactly_the_expected_checks(name):
-    # (The forbidden-API fixture is only wrong inside the sandbox, which the CLI test covers.)
-    assert failing_checks(_fixture_module(name)) == EXPECTED[name]
-
-
-@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n] and "scipy" not in n))
-def test_fixture_failures_are_diagnosed(name):
-    """Where a fixture fails a check on values, one of the check's diagnoses reproduces its
-    output on every failing case (the engine's ``diagnose_all``); failures on a warning, a
-    crash, NaN/inf or w being modified carry their own messages."""
-    module = _fixture_module(name)
-    undiagnosed = []
-    for number in EXPECTED[name]:
-        check = CHECKS[number]
-        failing, explained = [], False
-        for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-            value, caught = run(module, check, call)
-            if passes(check, call, expected, value, caught):
-                continue
-            if isinstance(value, Exception) or (check.fail_on_warning and caught) or check.compare:
-                explained = True
-                break
-            got = scenarios.to_plain(value, scenarios.template_of(expected))
-            if not all(np.all(np.isfinite(g)) for g in (got if isinstance(got, tuple) else (got,))):
-                explained = True  # NaN / inf: the feedback says "non-finite values: ... log(0)?"
-                break
-            failing.append((call, got))
-        if not explained and check.diagnoses and diagnose_all(check, failing, REF) is None:
-            undiagnosed.append(number)
-    assert undiagnosed == [], undiagnosed
 
 
 def test_rubric_module_documents_its_checks():

@@ -30,8 +30,6 @@ import pytest  # noqa: E402
 pytest.importorskip("keras")
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from autograder import exercises as scenarios  # noqa: E402
 from autograder.engine.compare import judge_case  # noqa: E402
@@ -136,15 +134,6 @@ def test_rubric_metadata():
     assert "keras.initializers.Initializer" not in RUBRIC.forbidden
 
 
-def test_forbidden_names_exist():
-    import importlib
-
-    for dotted in RUBRIC.forbidden:
-        module_name, _, attribute = dotted.rpartition(".")
-        module = importlib.import_module(module_name)
-        assert callable(getattr(module, attribute)), dotted
-
-
 @pytest.mark.parametrize("number", list(CHECKS))
 def test_cases_are_deterministic_plain_data(number):
     first, second = CHECKS[number].make_cases(), CHECKS[number].make_cases()
@@ -160,13 +149,6 @@ def test_cases_are_deterministic_plain_data(number):
     for call in first:
         assert plain(call.args) and plain(call.kwargs), call
         CHECKS[number].describe_case(call)
-
-
-@pytest.mark.parametrize("number", list(CHECKS))
-def test_reference_passes_its_own_checks(number):
-    check = CHECKS[number]
-    for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-        assert judge_case(check, call, expected, expected) is None
 
 
 def test_stub_style_classes_raise_not_implemented():
@@ -319,21 +301,6 @@ def test_compute_fans_expected_values():
 _DIAGNOSES = [(number, i) for number, check in CHECKS.items() for i in range(len(check.diagnoses))]
 
 
-@pytest.mark.parametrize("number,index", _DIAGNOSES)
-def test_diagnosis_is_distinguishable(number, index):
-    check = CHECKS[number]
-    diagnosis = check.diagnoses[index]
-    differs = False
-    for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-        try:
-            mistaken = diagnosis.mistaken(REF, call)
-        except ValueError:
-            continue  # does not apply to this shape
-        if judge_case(check, call, expected, scenarios.to_plain(mistaken)) is not None:
-            differs = True
-    assert differs, f"diagnosis {index} of check {number} equals the reference on every case"
-
-
 # --- activation_stats -------------------------------------------------------------------------
 
 
@@ -403,23 +370,6 @@ def test_chain_compare_checks_the_inputs():
 
 
 # --- fixtures ---------------------------------------------------------------------------------
-
-
-def test_expected_json_lists_every_fixture_and_known_checks():
-    files = sorted(p.name for p in FIXTURES.glob("*.py"))
-    assert sorted(EXPECTED) == files
-    assert sum(1 for name in files if name.startswith("correct_")) >= 2
-    assert sum(1 for name in files if not name.startswith("correct_")) >= 5
-    for name, numbers in EXPECTED.items():
-        assert set(numbers) <= set(CHECKS), name
-        assert numbers == sorted(set(numbers), key=list(CHECKS).index), f"{name}: sorted, unique"
-        assert bool(numbers) != name.startswith("correct_"), name
-
-
-@pytest.mark.parametrize("name", sorted(set(EXPECTED) - SANDBOX_ONLY))
-def test_fixture_fails_exactly_the_expected_checks(name):
-    failed = [number for number, message in fixture_verdicts(name).items() if message is not None]
-    assert failed == EXPECTED[name]
 
 
 @pytest.mark.parametrize("name,phrase", [

@@ -35,18 +35,15 @@ import pytest  # noqa: E402
 keras = pytest.importorskip("keras")
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from autograder import exercises as scenarios  # noqa: E402
-from autograder.engine.compare import diagnose, diagnose_all, judge_case  # noqa: E402
+from autograder.engine.compare import judge_case  # noqa: E402
 from autograder.engine.rubric import Check  # noqa: E402
 from autograder.rubrics import optimizers as R  # noqa: E402
 from autograder.rubrics.optimizers import RUBRIC  # noqa: E402
 from autograder.rubrics import optimizers_diagnoses as RD  # noqa: E402
 from autograder.exercises import lecture  # noqa: E402
 from autograder.exercises import optimizers as S  # noqa: E402
-from autograder.engine.sandbox import wire  # noqa: E402
 
 SOLUTION = ROOT / "solutions" / "optimizers.py"
 FIXTURES = ROOT / "tests" / "submissions" / "optimizers"
@@ -151,28 +148,7 @@ def test_every_concrete_keras_optimizer_is_forbidden():
         assert callable(getattr(__import__(module_name, fromlist=["_"]), attribute)), pattern
 
 
-@pytest.mark.parametrize("number", list(CHECKS))
-def test_cases_are_deterministic_plain_data(number):
-    first, second = CHECKS[number].make_cases(), CHECKS[number].make_cases()
-    assert len(first) == len(second) >= 1
-    for a, b in zip(first, second):
-        assert _equal(a.args, b.args) and a.kwargs.keys() == b.kwargs.keys()
-        assert all(_equal(a.kwargs[k], b.kwargs[k]) for k in a.kwargs)
-        wire.encode_value((a.args, a.kwargs), [])  # travels to the sandbox
-        assert CHECKS[number].describe_case(a)
-
-
 FIT_CHECKS = [n for n, c in CHECKS.items() if c.scenario == "optimizers:fit_digits"]
-
-
-@pytest.mark.parametrize("number", list(CHECKS))
-def test_reference_passes_its_own_cases(number):
-    check = CHECKS[number]
-    for call, want in zip(cases(number), expected(number)):
-        assert not isinstance(want, Exception), want
-        if number in FIT_CHECKS[1:]:
-            continue  # training is slow: one of them is rerun for determinism
-        assert passes(check, call, want, run(REF, check, call))
 
 
 def test_lecture_paths_reproduce_the_spec():
@@ -186,7 +162,7 @@ def test_lecture_paths_reproduce_the_spec():
             np.testing.assert_allclose(path[-1], lecture.PATH_END_POINTS[check.function], atol=1e-6)
     sgd = expected("6.1")[0]
     assert sgd.shape == (31, 2)
-    np.testing.assert_allclose(sgd[-1], ends["SGD"], atol=1e-6)
+    np.testing.assert_allclose(sgd[-1], lecture.PATH_END_POINTS["SGD"], atol=1e-6)
 
 
 def test_training_cases_lower_the_loss():
@@ -217,20 +193,6 @@ def test_numpy_model_equals_the_reference(number):
 
 
 _DIAGNOSES = [(n, i) for n, c in CHECKS.items() for i in range(len(c.diagnoses))]
-
-
-@pytest.mark.parametrize("number,index", _DIAGNOSES)
-def test_diagnosis_is_distinguishable(number, index):
-    check = CHECKS[number]
-    diagnosis = check.diagnoses[index]
-    assert diagnosis.hint
-    differs = False
-    for call, want in zip(cases(number), expected(number)):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            mistaken = scenarios.to_plain(diagnosis.mistaken(REF, call))  # must not raise
-        differs = differs or judge_case(check, call, want, mistaken) is not None
-    assert differs, f"diagnosis {index} of check {number} equals the reference on every case"
 
 
 def _visible_step_checks(kind):
@@ -294,40 +256,6 @@ def test_expected_json_lists_every_fixture_and_known_checks():
                      "get_config_missing_hyperparameters.py", "correct_numpy_style.py",
                      "correct_alternative_state.py"):
         assert required in EXPECTED, required
-
-
-@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n not in SANDBOX_ONLY))
-def test_fixture_fails_exactly_the_expected_checks(name):
-    module = load_module(FIXTURES / name, f"optimizers_fixture_{name[:-3]}")
-    if name.startswith("correct_"):
-        numbers = [n for n in CHECKS if n not in FIT_CHECKS[1:]]  # the sandboxed test trains with all five
-    else:
-        groups = {n.split(".")[0] for n in EXPECTED[name]}
-        numbers = [n for n in CHECKS if n.split(".")[0] in groups]
-    assert failing_checks(module, numbers) == EXPECTED[name]
-
-
-@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n] and n not in SANDBOX_ONLY))
-def test_fixture_failures_name_the_mistake(name):
-    """Where a failing check has diagnoses, the engine's ``diagnose_all`` recognises the
-    fixture's output on every failing case (so the feedback names the mistake); where no
-    mistake model fits (UNDIAGNOSED), it names none rather than a wrong one."""
-    module = load_module(FIXTURES / name, f"optimizers_fixture_diag_{name[:-3]}")
-    undiagnosed = []
-    for number in EXPECTED[name]:
-        check = CHECKS[number]
-        if not check.diagnoses:
-            continue
-        failing = []
-        for call, want in zip(cases(number), expected(number)):
-            got = run(module, check, call)
-            if not isinstance(got, Exception) and not passes(check, call, want, got):
-                failing.append((call, got))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if failing and diagnose_all(check, failing, REF) is None:
-                undiagnosed.append(number)
-    assert undiagnosed == sorted(UNDIAGNOSED.get(name, ()))
 
 
 def test_a_short_path_is_told_by_which_end_it_lacks():

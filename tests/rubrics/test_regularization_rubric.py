@@ -25,17 +25,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 keras = pytest.importorskip("keras")
 
 from autograder import exercises as scenario_registry  # noqa: E402
 from autograder.engine.compare import judge_case  # noqa: E402
 from autograder.engine.rubric import Call  # noqa: E402
-from autograder.rubrics import regularization as rubric_module  # noqa: E402
 from autograder.rubrics.regularization import RUBRIC, bn_cycle, simulate  # noqa: E402
-from autograder.exercises import template_of, to_plain  # noqa: E402
+from autograder.exercises import to_plain  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "submissions" / "regularization"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text())
@@ -139,14 +136,6 @@ def test_cases_are_deterministic_plain_and_described(number):
 # --- the reference passes, robustly ------------------------------------------------------
 
 
-@pytest.mark.parametrize("number", list(CHECKS))
-def test_reference_passes_its_own_checks(number):
-    check = CHECKS[number]
-    for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-        assert to_plain(expected, template_of(expected)) is not None
-        assert judge_case(check, call, expected, expected) is None
-
-
 def _reseeded(call: Call, k: int) -> Call:
     shape, data_seed = call.args
     seed = call.kwargs.get("seed")
@@ -236,46 +225,3 @@ def test_early_stopping_cases_tell_the_mistakes_apart():
 
 _DIAGNOSES = [(number, i) for number, check in CHECKS.items() for i in range(len(check.diagnoses))]
 
-
-@pytest.mark.parametrize("number,index", _DIAGNOSES)
-def test_diagnosis_is_distinguishable(number, index):
-    check = CHECKS[number]
-    diagnosis = check.diagnoses[index]
-    assert diagnosis.hint
-    differs = False
-    for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-        mistaken = to_plain(diagnosis.mistaken(REF, call))  # must not raise
-        if judge_case(check, call, expected, mistaken) is not None:
-            differs = True
-    assert differs, f"diagnosis {index} of check {number} equals the reference on every case"
-
-
-def test_expected_json_lists_every_fixture():
-    files = sorted(p.name for p in FIXTURES.glob("*.py"))
-    assert sorted(EXPECTED) == files
-    assert sum(1 for name in files if name.startswith("correct_")) >= 2
-    for name, numbers in EXPECTED.items():
-        assert set(numbers) <= set(CHECKS), name
-        assert numbers == sorted(set(numbers), key=list(CHECKS).index), name
-        assert bool(numbers) != name.startswith("correct_"), name
-
-
-@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n] and not n.startswith("uses_")))
-def test_fixture_failures_are_diagnosed(name):
-    """Where a fixture fails a check that has diagnoses, its first failing case is recognised.
-    (``uses_*`` fixtures fail by the sandbox's forbidden-API tripwires, not by their values.)"""
-    module = load_module(FIXTURES / name, f"regularization_fixture_{name[:-3]}")
-    for number in EXPECTED[name]:
-        check = CHECKS[number]
-        if not check.diagnoses:
-            continue
-        for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-            got = to_plain(run(module, check, call), template_of(expected))
-            if judge_case(check, call, expected, got) is None:
-                continue
-            assert any(judge_case(check, call, to_plain(d.mistaken(REF, call)), got) is None
-                       for d in check.diagnoses), (name, number)
-            break
-        else:
-            pytest.fail(f"{name} passes check {number} in process")
-    assert rubric_module.RUBRIC is RUBRIC

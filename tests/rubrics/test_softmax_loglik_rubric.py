@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import sys
 import warnings
 from pathlib import Path
 
@@ -25,10 +24,8 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
-from autograder.engine.compare import diagnose_all, judge_case  # noqa: E402
+from autograder.engine.compare import judge_case  # noqa: E402
 from autograder.engine.rubric import Call, Check  # noqa: E402
 from autograder.rubrics.softmax_loglik import LECTURE_E, LECTURE_O, LECTURE_Y, RUBRIC  # noqa: E402
 from autograder.exercises import template_of, to_plain  # noqa: E402
@@ -133,18 +130,6 @@ def test_rubric_metadata():
                  "scipy.special.softmax", "scipy.special.log_softmax", "scipy.special.logsumexp",
                  "scipy.special.expit", "tensorflow.GradientTape"):
         assert name in RUBRIC.forbidden
-
-
-@pytest.mark.parametrize("number", list(CHECKS))
-def test_cases_are_deterministic(number):
-    check = CHECKS[number]
-    first, second = check.make_cases(), check.make_cases()
-    assert len(first) >= 3
-    assert len(first) == len(second)
-    for a, b in zip(first, second):
-        assert _equal_values(a.args, b.args)
-        assert a.kwargs.keys() == b.kwargs.keys()
-        assert all(_equal_values(a.kwargs[k], b.kwargs[k]) for k in a.kwargs)
 
 
 @pytest.mark.parametrize("number", list(CHECKS))
@@ -272,21 +257,6 @@ def test_multilabel_large_logits_expected_values():
 _DIAGNOSES = [(number, i) for number, check in CHECKS.items() for i in range(len(check.diagnoses))]
 
 
-@pytest.mark.parametrize("number,index", _DIAGNOSES)
-def test_diagnosis_is_distinguishable(number, index):
-    check = CHECKS[number]
-    diagnosis = check.diagnoses[index]
-    assert diagnosis.hint
-    differs = False
-    with np.errstate(all="ignore"):
-        for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-            mistaken = diagnosis.mistaken(REF, call)  # must not raise
-            assert mistaken is not None
-            if judge_case(check, call, expected, to_plain(mistaken)) is not None:
-                differs = True
-    assert differs, f"diagnosis {index} of check {number} equals the reference on every case"
-
-
 # --- fixtures ----------------------------------------------------------------------------
 
 
@@ -300,36 +270,3 @@ def test_expected_json_lists_every_fixture_and_known_checks():
         assert numbers == sorted(set(numbers), key=list(CHECKS).index), f"{name}: sorted, unique"
         assert bool(numbers) != name.startswith("correct_"), name
 
-
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_fixture_fails_exactly_the_expected_checks(name):
-    module = load_module(FIXTURES / name, f"softmax_loglik_fixture_{name[:-3]}")
-    assert failing_checks(module) == EXPECTED[name]
-
-
-@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if EXPECTED[n]))
-def test_fixture_failures_are_diagnosed(name):
-    """Where a fixture fails a check by wrong finite values, one of the check's diagnoses
-    reproduces them on every failing case (the engine's ``diagnose_all``); a failure by a
-    NumPy warning or by NaN/inf is explained by the check's hint and the comparison's message."""
-    module = load_module(FIXTURES / name, f"softmax_loglik_fixture_diag_{name[:-3]}")
-    undiagnosed = []
-    for number in EXPECTED[name]:
-        check = CHECKS[number]
-        failing, explained = [], False
-        for call, expected in zip(_CASES[number], _EXPECTED_OUT[number]):
-            value, caught = run(module, check, call)
-            if passes(check, call, expected, value, caught):
-                continue
-            if check.fail_on_warning and caught:
-                explained = True
-                break
-            got = to_plain(value, template_of(expected))
-            if not np.all(np.isfinite(np.asarray(got, dtype=float))):
-                explained = True
-                break
-            failing.append((call, got))
-        with np.errstate(all="ignore"):
-            if check.diagnoses and not explained and diagnose_all(check, failing, REF) is None:
-                undiagnosed.append(number)
-    assert undiagnosed == []
