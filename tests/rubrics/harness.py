@@ -22,6 +22,7 @@ import functools
 import importlib.util
 import json
 import sys
+import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,8 @@ from types import ModuleType
 import numpy as np
 
 from autograder import exercises
-from autograder.channels.inline import _describe_error  # how the child describes an exception
+from autograder.engine.result import Status
+from autograder.engine.sandbox import classify
 from autograder.engine import course, grading
 from autograder.engine.compare import diagnose_all
 from autograder.engine.reference import Reference
@@ -39,6 +41,11 @@ from autograder.engine.sandbox import calls
 
 SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
 ASSIGNMENTS = [a.name for a in course.ASSIGNMENTS]
+
+
+def _describe_error(exc: BaseException) -> dict:
+    """An exception described as the sandboxed child describes it (the engine's classifier)."""
+    return classify.describe_error(exc, lambda e: "".join(traceback.format_exception(e)))
 
 
 @dataclass(frozen=True)
@@ -201,7 +208,8 @@ class Assignment:
         outcome = {"results": results, "output": ""}
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            message = grading.evaluate(check, cases, expected, outcome, self.reference, {}, self.rubric)
+            status, text = grading.evaluate(check, cases, expected, outcome, self.reference, {}, self.rubric)
+            message = None if status is Status.PASSED else text
             failing = [(call, r) for call, want, r in zip(cases, expected, results)
                        if grading.failure_lines(check, call, want, r, self.reference, {}, self.rubric)]
         return Verdict(number, message, failing, results)
