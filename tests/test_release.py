@@ -294,3 +294,73 @@ def test_real_solution_releases_to_an_importable_stub(assignment, tmp_path):
                              str(path)], cwd=tmp_path, env=env, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, f"importing the {assignment.name} stub raised:\n{result.stderr}"
+
+
+# --- notebooks in other languages (solutions/locale/<lang>/<name>.po) ---------------------
+
+def _toy_catalog(path, translate=lambda text: "번역: " + text):
+    """A catalog translating every markdown cell of the toy course's solution as it is now."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from autograder.channels import notebook_i18n
+
+    catalog = Catalog(locale="ko")
+    for text in notebook_i18n.markdown_cells(course.SOLUTIONS_DIR / "toy.py"):
+        catalog.add(text, translate(text))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+
+
+def test_release_writes_translated_notebooks_with_identical_code(toy_course, tmp_path):
+    toy = toy_course
+    _toy_catalog(course.SOLUTIONS_DIR / "locale" / "ko" / "toy.po")
+    korean = toy.notebook_path.parent / "ko" / "toy.ipynb"
+    assert release.release(check=True) == [toy.stub_path, toy.notebook_path, korean]
+    release.release()
+    english = nbformat.read(toy.notebook_path, as_version=4)
+    translated = nbformat.read(korean, as_version=4)
+    assert [c.cell_type for c in translated.cells] == [c.cell_type for c in english.cells]
+    assert translated.metadata == english.metadata
+    markdown = 0
+    for mine, theirs in zip(translated.cells, english.cells):
+        assert mine.metadata == theirs.metadata and mine.get("id") == theirs.get("id")
+        if theirs.cell_type == "markdown":
+            markdown += 1
+            assert mine.source == "번역: " + theirs.source
+        else:
+            assert mine.source == theirs.source
+    assert markdown >= 1
+
+
+def test_a_stale_translation_stops_the_release_and_fails_the_check(toy_course):
+    toy = toy_course
+    _toy_catalog(course.SOLUTIONS_DIR / "locale" / "ko" / "toy.po")
+    release.release()
+    changed = TOY_SOLUTION.replace("# %% [markdown]\n# ", "# %% [markdown]\n# Changed: ", 1)
+    assert changed != TOY_SOLUTION
+    toy.solution_path.write_text(changed, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"solutions/locale/ko/toy\.po"):
+        release.release(check=True)
+    with pytest.raises(ValueError, match="do not match"):
+        release.release()
+    assert "Changed:" not in toy.stub_path.read_text(encoding="utf-8")  # nothing half-released
+
+
+def test_korean_notebooks_of_the_course_are_released():
+    for assignment in course.ASSIGNMENTS:
+        english = nbformat.read(assignment.notebook_path, as_version=4)
+        korean = nbformat.read(assignment.notebook_path.parent / "ko" / assignment.notebook_path.name,
+                               as_version=4)
+        assert [c.source for c in korean.cells if c.cell_type == "code"] == \
+            [c.source for c in english.cells if c.cell_type == "code"]
+        assert [c.metadata for c in korean.cells] == [c.metadata for c in english.cells]
+        text = "".join(c.source for c in korean.cells if c.cell_type == "markdown")
+        assert sum("\uac00" <= ch <= "\ud7a3" for ch in text) > 200  # Hangul syllables
+        source = course.NBGRADER_DIR / "ko" / assignment.nbgrader_source_path.relative_to(course.NBGRADER_DIR)
+        ko_source, en_source = (nbformat.read(p, as_version=4) for p in (source, assignment.nbgrader_source_path))
+        assert [c.metadata.get("nbgrader") for c in ko_source.cells] == \
+            [c.metadata.get("nbgrader") for c in en_source.cells]
+    assert (course.NBGRADER_DIR / "ko" / "nbgrader_config.py").read_text() == \
+        (course.NBGRADER_DIR / "nbgrader_config.py").read_text()

@@ -11,7 +11,14 @@ graded code sits between `### BEGIN SOLUTION` and `### END SOLUTION` lines. From
 * once the assignment has a rubric, `nbgrader/source/<name>/<name>.ipynb`: the nbgrader
   *source* notebook (solution regions kept, plus autograder test cells that call the course's
   checks, hidden ones between `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`), and
-  `nbgrader/nbgrader_config.py` (see `nbgrader_source.py`).
+  `nbgrader/nbgrader_config.py` (see `nbgrader_source.py`);
+* for each language with catalogs in `solutions/locale/<lang>/` (Korean: `ko`), the same
+  notebooks with their markdown cells in that language and identical code cells and metadata
+  (see `notebook_i18n.py`): `assignments/<lang>/<name>.ipynb` and a second nbgrader course
+  folder `nbgrader/<lang>/` (`source/<name>/<name>.ipynb` and its `nbgrader_config.py`) with the
+  same assignment names, so an instructor who teaches in that language points nbgrader at
+  `nbgrader/<lang>/` and grading is the same. A catalog that is missing an entry or no longer
+  matches its solution stops the release (and fails `--check`) with what to fix.
 
 A region at module level (indent 0), or directly in a class body, gets the same two lines, so
 that stub raises when imported (in a notebook, when its cell runs). Keep regions inside function
@@ -27,6 +34,7 @@ import jupytext
 import nbformat
 
 from autograder.engine import course
+from . import notebook_i18n
 from .nbgrader_cells import SOLUTION_ONLY_TAG, STUB_LINES, nbgrader_notebook
 from .outputs import write_atomic
 
@@ -141,10 +149,35 @@ def render(assignment: course.Assignment) -> dict[Path, str]:
     stub = make_stub_source(solution, assignment.name)
     files = {assignment.stub_path: stub,
              assignment.notebook_path: notebook_text(make_notebook(stub, assignment.name))}
+    source = None
     if assignment.available:
         source = nbgrader_source.make_source_notebook(solution, assignment.name, assignment.rubric())
         files[assignment.nbgrader_source_path] = notebook_text(source)
+    for lang in languages():
+        catalog = notebook_i18n.load_catalog(lang, assignment.name, catalog_path(lang, assignment.name))
+        translated = notebook_i18n.translate(make_notebook(stub, assignment.name), catalog)
+        files[assignment.notebook_path.parent / lang / assignment.notebook_path.name] = notebook_text(translated)
+        if source is not None:
+            path = course.NBGRADER_DIR / lang / assignment.nbgrader_source_path.relative_to(course.NBGRADER_DIR)
+            files[path] = notebook_text(notebook_i18n.translate(source, catalog))
     return files
+
+
+def languages() -> list[str]:
+    """The notebook languages besides English: one folder of catalogs each in solutions/locale/."""
+    root = course.SOLUTIONS_DIR / "locale"
+    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
+def catalog_path(lang: str, name: str) -> Path:
+    return course.SOLUTIONS_DIR / "locale" / lang / f"{name}.po"
+
+
+def translation_problems(assignments) -> list[str]:
+    """What keeps the catalogs of `assignments` from matching their solutions, one line each."""
+    return [f"solutions/locale/{lang}/{a.name}.po: {line}"
+            for lang in languages() for a in assignments if a.solution_path.exists()
+            for line in notebook_i18n.stale(lang, a.name, a.solution_path, catalog_path(lang, a.name))]
 
 
 def _current(path: Path) -> str | None:
@@ -165,12 +198,17 @@ def release(check: bool = False, assignments=None) -> list[Path]:
     from . import nbgrader_source
 
     chosen = course.ASSIGNMENTS if assignments is None else assignments
+    problems = translation_problems(chosen)
+    if problems:
+        raise ValueError("the notebook translations do not match the solutions; update these "
+                         "catalogs (see solutions/locale/ko/GLOSSARY.md):\n  " + "\n  ".join(problems))
     files: dict[Path, str] = {}
     for assignment in chosen:
         if assignment.solution_path.exists():
             files.update(render(assignment))
     if any(a.nbgrader_source_path in files for a in chosen):
-        files[course.NBGRADER_DIR / "nbgrader_config.py"] = nbgrader_source.config_text()
+        for folder in [course.NBGRADER_DIR] + [course.NBGRADER_DIR / lang for lang in languages()]:
+            files[folder / "nbgrader_config.py"] = nbgrader_source.config_text()
     paths = []
     for path, text in files.items():
         if _current(path) == text:
