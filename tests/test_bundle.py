@@ -58,7 +58,8 @@ def test_bundle_layout(bundle):
     assert sorted(p.name for p in (bundle / "assignments").iterdir()) == sorted(
         f"{n}{s}" for n in BUNDLED for s in (".ipynb", ".py"))
     assert sorted(p.name for p in (bundle / "autograder" / "public").iterdir()) == sorted(
-        f"{n}{s}" for n in BUNDLED for s in (".json", ".npz"))
+        [f"{n}{s}" for n in BUNDLED for s in (".json", ".npz")] + ["locale"])
+    assert [p.name for p in (bundle / "autograder" / "public" / "locale").rglob("*") if p.is_file()] == ["rubrics.mo"]
     assert (bundle / "autograder" / "exercises" / "backprop.py").exists()
     for name in BUNDLED:
         assert (bundle / "assignments" / f"{name}.py").read_text() == course.get(name).stub_path.read_text()

@@ -6,7 +6,8 @@ An installable source tree::
     OUT/pyproject.toml       the package, its dependencies (the course's), the `dlgrade` command
     OUT/assignments/         the stubs and notebooks, rendered from solutions/ right now
     OUT/autograder/          the grading package without rubrics/
-    OUT/autograder/public/   the public fixtures of the visible checks (fixtures.py)
+    OUT/autograder/public/   the public fixtures of the visible checks (fixtures.py), and
+                             locale/<lang>/LC_MESSAGES/rubrics.mo: their translated texts
 
 No solutions, no rubric source, no hidden check. Installed from it, `dlgrade check` grades the
 visible checks in the same sandbox, with the same verdicts and feedback as the full course.
@@ -60,6 +61,9 @@ def build(out: Path, names: list[str] | None = None) -> list[str]:
             (staging / "assignments").mkdir(exist_ok=True)
             for path in (assignment.stub_path, assignment.notebook_path):
                 (staging / "assignments" / path.name).write_text(released[path], encoding="utf-8")
+        # The rubrics' translations of the visible checks' texts only (never a hidden check's).
+        from autograder.rubrics import messages  # the course's, not shipped: imported here only
+        messages.write_public(staging / "autograder" / "public" / "locale", [a.name for a, _ in exported])
         (staging / "pyproject.toml").write_text(pyproject_text(), encoding="utf-8")
         (staging / "README.md").write_text(readme_text([a for a, _ in exported]), encoding="utf-8")
         if out.exists():
@@ -96,7 +100,7 @@ dlgrade = "autograder.channels.cli:main"
 include = ["autograder*"]
 
 [tool.setuptools.package-data]
-autograder = ["public/*.json", "public/*.npz"]
+autograder = ["public/*.json", "public/*.npz", "public/locale/*/LC_MESSAGES/*.mo"]
 """
 
 
