@@ -10,8 +10,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from autograder.engine import course
+from autograder.engine import course, i18n
 from autograder.engine.errors import BadInput, GraderFault
+from autograder.engine.i18n import _
 from autograder.engine.safetext import terminal, visible
 
 EXIT_BAD_INPUT = 2
@@ -19,8 +20,8 @@ EXIT_GRADER_FAULT = 3
 
 
 def cmd_list(args) -> int:
-    table = Table(title="Assignments", title_justify="left")
-    for column in ("assignment", "title", "graded items", "checks", "points"):
+    table = Table(title=_("Assignments"), title_justify="left")
+    for column in (_("assignment"), _("title"), _("graded items"), _("checks"), _("points")):
         table.add_column(column)
     for assignment in course.ASSIGNMENTS:
         if not assignment.available:
@@ -31,7 +32,7 @@ def cmd_list(args) -> int:
         visible = rubric.select(hidden=False)
         hidden, hidden_points = assignment.hidden_checks()
         table.add_row(assignment.name, assignment.title, ", ".join(rubric.functions),
-                      f"{len(visible)} visible + {hidden} hidden",
+                      _("{visible} visible + {hidden} hidden").format(visible=len(visible), hidden=hidden),
                       f"{sum(c.points for c in visible) + hidden_points:g}")
     Console().print(table)
     return 0
@@ -57,7 +58,8 @@ def _warn_if_weak(layers_found: dict | None) -> None:
     from autograder.engine.sandbox import layers
 
     if not (layers_found or {}).get("full"):
-        print(f"dlgrade: warning: weak sandbox: {layers.describe(layers_found)}", file=sys.stderr)
+        print("dlgrade: " + _("warning: weak sandbox: {layers}").format(layers=layers.describe(layers_found)),
+              file=sys.stderr)
 
 
 def require_full_sandbox(allow_weak: bool) -> None:
@@ -90,14 +92,14 @@ def cmd_grade(args) -> int:
     course.source().require_solutions("grading a class needs the course's solutions, which a student "
                                       "bundle does not have")
     if bool(args.submissions) == bool(args.nbgrader):
-        raise BadInput("give either SUBMISSIONS or --nbgrader COURSE_DIR")
+        raise BadInput(_("give either SUBMISSIONS or --nbgrader COURSE_DIR"))
     if args.nbgrader:
         from . import nbgrader_gradebook
 
         args.submissions, args.out = nbgrader_gradebook.plan(Path(args.nbgrader), args.assignment, args.out)
         args.hidden = True  # nbgrader's grade cells include the hidden checks
     if not args.out:
-        raise BadInput("--out is required")
+        raise BadInput(_("--out is required"))
     require_full_sandbox(args.allow_weak_sandbox)
     if args.assignment:
         course.get(args.assignment).rubric()  # an unknown or unreleased name is bad input
@@ -115,8 +117,9 @@ def cmd_grade(args) -> int:
 
         def on_done(outcome) -> None:
             if outcome.fault:
-                err.print(f"[bold red]grader fault[/bold red] on {terminal(outcome.item.student)}/"
-                          f"{outcome.item.assignment}: {terminal(outcome.fault)}")
+                err.print("[bold red]" + _("grader fault") + "[/bold red] " + _("on {item}: {fault}").format(
+                    item=f"{terminal(outcome.item.student)}/{outcome.item.assignment}",
+                    fault=terminal(outcome.fault)))
             elapsed = progress.tasks[0].elapsed or 0.0
             done = progress.tasks[0].completed + 1
             progress.update(task, advance=1, rate=f"{done / elapsed:.1f}/s" if elapsed else "")
@@ -125,38 +128,45 @@ def cmd_grade(args) -> int:
                                 jobs=args.jobs, hidden=args.hidden, force=args.force,
                                 on_start=on_start, on_done=on_done)
     for line in run.problems:
-        err.print(f"[red]not graded[/red] {terminal(line)}")
+        err.print("[red]" + _("not graded") + f"[/red] {terminal(line)}")
     for line in run.skipped_inputs:
-        err.print(f"[yellow]skipped[/yellow] {terminal(line)}")
+        err.print("[yellow]" + _("skipped") + f"[/yellow] {terminal(line)}")
     gradebook.print_class(OutputFolder(Path(args.out)), run)
     if run.interrupted:
-        err.print("interrupted: results written so far are kept; run again to finish")
+        err.print(_("interrupted: results written so far are kept; run again to finish"))
         return 130
     if args.nbgrader:
         recorded = nbgrader_gradebook.record_outputs(Path(args.nbgrader), args.assignment, Path(args.out))
         for line in sorted(recorded.unmatched):
-            err.print(f"[yellow]not in the gradebook[/yellow] {terminal(line)}")
-        print(f"wrote the scores of {len(recorded.students)} student(s) into "
-              f"{Path(args.nbgrader) / 'gradebook.db'} (nbgrader formgrader and `nbgrader export` show them)")
+            err.print("[yellow]" + _("not in the gradebook") + f"[/yellow] {terminal(line)}")
+        print(_("wrote the scores of {count} student(s) into {path} (nbgrader formgrader and `nbgrader "
+                "export` show them)").format(count=len(recorded.students),
+                                              path=Path(args.nbgrader) / 'gradebook.db'))
     if run.faults:
-        err.print(f"[bold red]{len(run.faults)} grader fault(s)[/bold red]; see {args.out}/summary.md")
+        err.print("[bold red]" + _("{count} grader fault(s)").format(count=len(run.faults)) + "[/bold red]"
+                  + _("; see {path}").format(path=f"{args.out}/summary.md"))
         return EXIT_GRADER_FAULT
     return 0
 
 
 def cmd_release(args) -> int:
-    from . import release
+    from . import catalogs, release
 
     try:
         paths = release.release(check=args.check)
     except ValueError as exc:  # a malformed solution file
         raise BadInput(str(exc)) from None
     if args.check:
+        problems = catalogs.check_all()
         if paths:
             print("out of date (run `dlgrade release`):", *map(str, paths), sep="\n  ")
+        if problems:
+            print("message catalogs (autograder/locale) to fix:", *problems, sep="\n  ")
+        if paths or problems:
             return 1
         print("assignments/ and nbgrader/ are up to date with solutions/")
         return 0
+    paths += catalogs.compile_all()
     print("\n".join(f"wrote {p}" for p in paths) or "assignments/ and nbgrader/ were already up to date")
     return 0
 
@@ -197,6 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", help="default: assignments/ASSIGNMENT.py")
     check.add_argument("--json", action="store_true", help="print only the result object")
     check.add_argument("--hidden", action="store_true", help="also run the hidden checks")
+    check.add_argument("--lang", help="the language of the report: en or ko (default: $DLGRADE_LANG, "
+                                      "else the locale, else English)")
     check.add_argument("--plots", metavar="DIR", help="save a plot of failed cases that have one "
                                                       "(optimizer paths) into DIR")
     check.set_defaults(func=cmd_check)
@@ -211,6 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel submissions (default: cores)")
     grade.add_argument("--assignment", help="grade only this assignment")
     grade.add_argument("--hidden", action="store_true", help="also run the hidden checks")
+    grade.add_argument("--lang", help="the language of the feedback and summary: en or ko (default: "
+                                      "$DLGRADE_LANG, else the locale, else English)")
     grade.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
     grade.add_argument("--allow-weak-sandbox", action="store_true",
                        help="grade even where Landlock, seccomp or the child's own uid is missing "
@@ -240,13 +254,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        i18n.use(i18n.select(getattr(args, "lang", None)))
         return args.func(args)
     except BadInput as exc:
         print(f"dlgrade: {visible(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except GraderFault as exc:
-        print(f"dlgrade: grader fault (not your fault; please report it): {visible(exc)}", file=sys.stderr)
+        print("dlgrade: " + _("grader fault (not your fault; please report it): {error}").format(error=visible(exc)),
+              file=sys.stderr)
         return EXIT_GRADER_FAULT
     except KeyboardInterrupt:
-        print("dlgrade: interrupted", file=sys.stderr)
+        print("dlgrade: " + _("interrupted"), file=sys.stderr)
         return 130

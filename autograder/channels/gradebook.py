@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from autograder.engine import course
-from autograder.engine.result import UNGRADABLE, Result
+from autograder.engine.i18n import _, rubric_text
+from autograder.engine.result import Result, ungradable_reason
 from autograder.engine.safetext import csv_cell, terminal, visible
 from .outputs import OutputFolder
 
@@ -50,13 +51,14 @@ def summary_markdown(results: dict[str, dict[str, Result]], skipped: list[str], 
             renamed.add(f"'{name}' -> {folder}/")
         for assignment, result in per_student.items():
             for line in result.output.splitlines():
-                if line.startswith(UNGRADABLE):
-                    problems.add(f"{name} ({assignment}): {line[len(UNGRADABLE):]}")
+                reason = ungradable_reason(line)
+                if reason is not None:
+                    problems.add(f"{name} ({assignment}): {reason}")
     return visible(_summary(results, skipped, faults, sorted(problems), sorted(renamed)))
 
 
 def _summary(results, skipped, faults, problems, renamed) -> str:
-    lines = ["# Class summary", ""]
+    lines = ["# " + _("Class summary"), ""]
     by_assignment: dict[str, list[Result]] = {}
     for per_student in results.values():
         for name, result in per_student.items():
@@ -68,15 +70,17 @@ def _summary(results, skipped, faults, problems, renamed) -> str:
         scores = [r.score for r in graded]
         top = max(r.max_score for r in graded) or 1.0
         lines += [f"## {assignment.name}", "",
-                  f"{len(graded)} submissions; mean {statistics.mean(scores):.2f}, median "
-                  f"{statistics.median(scores):g}, min {min(scores):g}, max {max(scores):g} "
-                  f"(out of {top:g})", "", "Score distribution:", "", "```"]
+                  _("{count} submissions; mean {mean}, median {median}, min {min}, max {max} (out of "
+                    "{top})").format(count=len(graded), mean=f"{statistics.mean(scores):.2f}",
+                                     median=f"{statistics.median(scores):g}", min=f"{min(scores):g}",
+                                     max=f"{max(scores):g}", top=f"{top:g}"),
+                  "", _("Score distribution:"), "", "```"]
         for low in range(0, 100, 20):
             high = low + 20
             count = sum(1 for s in scores if low <= 100 * s / top < high or (high == 100 and s == top))
             lines.append(f"{low:3d}-{high:3d}% | {'#' * count} {count}")
-        lines += ["```", "", "Checks by pass rate (hardest first):", "",
-                  "| # | check | passed |", "|---|---|---|"]
+        lines += ["```", "", _("Checks by pass rate (hardest first):"), "",
+                  "| # | " + _("check") + " | " + _("passed") + " |", "|---|---|---|"]
         rates: dict[str, list] = {}
         for result in graded:
             for test in result.tests:
@@ -84,18 +88,18 @@ def _summary(results, skipped, faults, problems, renamed) -> str:
                 rates[test.number][1] += test.passed
                 rates[test.number][2] += 1
         for number, (name, passed, total) in sorted(rates.items(), key=lambda kv: (kv[1][1] / kv[1][2], _number_key(kv[0]))):
-            lines.append(f"| {number} | {name} | {passed}/{total} ({100 * passed / total:.0f}%) |")
+            lines.append(f"| {number} | {rubric_text(name)} | {passed}/{total} ({100 * passed / total:.0f}%) |")
         lines.append("")
     if problems:
-        lines += ["## Submissions that could not be graded (they score 0 and say why)", ""]
+        lines += ["## " + _("Submissions that could not be graded (they score 0 and say why)"), ""]
         lines += [f"- {p}" for p in problems] + [""]
     if renamed:
-        lines += ["## Results stored under another folder name (the name is not a safe folder name)", ""]
+        lines += ["## " + _("Results stored under another folder name (the name is not a safe folder name)"), ""]
         lines += [f"- {r}" for r in renamed] + [""]
     if skipped:
-        lines += ["## Skipped inputs", ""] + [f"- {s}" for s in skipped] + [""]
+        lines += ["## " + _("Skipped inputs"), ""] + [f"- {s}" for s in skipped] + [""]
     if faults:
-        lines += ["## Grader faults (not the students' fault; please report)", ""]
+        lines += ["## " + _("Grader faults (not the students' fault; please report)"), ""]
         lines += [f"- {f}" for f in faults] + [""]
     return "\n".join(lines)
 
@@ -108,9 +112,9 @@ def print_class(outputs: OutputFolder, run, console: Console | None = None) -> N
         return
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     if len(rows) < 2:
-        console.print("no submissions were graded")
+        console.print(_("no submissions were graded"))
         return
-    table = Table(title=f"Gradebook ({terminal(path)})", title_justify="left")
+    table = Table(title=_("Gradebook ({path})").format(path=terminal(path)), title_justify="left")
     for column in rows[0]:
         table.add_column(terminal(column), justify="left" if column == "student" else "right")
     for row in rows[1:]:
@@ -119,7 +123,8 @@ def print_class(outputs: OutputFolder, run, console: Console | None = None) -> N
     graded = sum(1 for o in run.outcomes if o.result is not None)
     skipped = sum(1 for o in run.outcomes if o.skipped)
     problems = len(run.problems)
-    console.print(f"graded {graded}, unchanged since the last run {skipped}, "
-                  f"grader faults {len(run.faults)}"
-                  + (f", students whose input could not be graded {problems}" if problems else "")
-                  + f"; details in {terminal(outputs.summary_path)}")
+    console.print(_("graded {graded}, unchanged since the last run {skipped}, grader faults {faults}").format(
+                      graded=graded, skipped=skipped, faults=len(run.faults))
+                  + (_(", students whose input could not be graded {count}").format(count=problems)
+                     if problems else "")
+                  + _("; details in {path}").format(path=terminal(outputs.summary_path)))

@@ -60,7 +60,7 @@ def _course_files(assignment: course.Assignment) -> list[tuple[Path, str]]:
     files = [(course.ROOT / "pyproject.toml", "course/pyproject.toml"),
              (course.ROOT / "README.md", "course/README.md"),
              (assignment.solution_path, f"course/solutions/{assignment.solution_path.name}")]
-    for path in sorted(course.PACKAGE_DIR.rglob("*.py")):
+    for path in sorted([*course.PACKAGE_DIR.rglob("*.py"), *course.PACKAGE_DIR.rglob("*.mo")]):  # code, catalogs
         relative = path.relative_to(course.PACKAGE_DIR)
         if not any(part in _SKIPPED_PARTS or part == "public" for part in relative.parts):
             files.append((path, f"course/autograder/{relative.as_posix()}"))

@@ -47,9 +47,14 @@ def replacing(path: Path, mode: int | None = None) -> Iterator[Path]:
 
 def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
     """Write ``text`` (UTF-8, flushed to disk) so that ``path`` is never half-written."""
+    write_atomic_bytes(path, text.encode("utf-8"), mode)
+
+
+def write_atomic_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` (flushed to disk) so that ``path`` is never half-written."""
     with replacing(path, mode) as temporary:
         with open(temporary, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .i18n import _
 from .rubric import Call, Check
 from autograder.exercises import to_plain
 
@@ -36,17 +37,18 @@ def compare_arrays(expected: np.ndarray, got, *, rtol: float, atol: float, exact
     if isinstance(got, (bool, int, float)):
         got = np.asarray(got)
     if not isinstance(got, np.ndarray):
-        return f"expected an array, got {type(got).__name__}"
+        return _("expected an array, got {type}").format(type=type(got).__name__)
     if got.shape != expected.shape:
         if got.size == expected.size and got.size > 1:
-            return (f"shape mismatch: expected {expected.shape}, got {got.shape} "
-                    "(same number of values: a transpose or a reshape?)")
-        return f"shape mismatch: expected shape {expected.shape}, got {got.shape}"
+            return _("shape mismatch: expected {expected}, got {got} (same number of values: a "
+                     "transpose or a reshape?)").format(expected=expected.shape, got=got.shape)
+        return _("shape mismatch: expected shape {expected}, got {got}").format(expected=expected.shape,
+                                                                                got=got.shape)
     if got.dtype.kind not in "biufc":
-        return f"expected numbers, got values of dtype {got.dtype}"
+        return _("expected numbers, got values of dtype {dtype}").format(dtype=got.dtype)
     if expected.dtype.kind in "fc" and got.dtype.kind in "biu":
-        return (f"expected floating-point values, got dtype {got.dtype}: return floats "
-                "(e.g. build the output with dtype=float, or convert it with .astype(float))")
+        return _("expected floating-point values, got dtype {dtype}: return floats (e.g. build the "
+                 "output with dtype=float, or convert it with .astype(float))").format(dtype=got.dtype)
     if got.size == 0:
         return None
     if exact:
@@ -57,18 +59,20 @@ def compare_arrays(expected: np.ndarray, got, *, rtol: float, atol: float, exact
 def _compare_exact(expected: np.ndarray, got: np.ndarray) -> str | None:
     if got.dtype.kind in "fc":
         if not np.all(np.isfinite(got)):
-            return "expected whole numbers, got nan or inf"
+            return _("expected whole numbers, got nan or inf")
         if np.any(got != np.round(got)):
             where = tuple(np.argwhere(got != np.round(got))[0])
-            return f"expected whole numbers, got {_fmt(got[where])} at index {_index(where)}"
+            return _("expected whole numbers, got {got} at index {index}").format(
+                got=_fmt(got[where]), index=_index(where))
     wrong = np.argwhere(got != expected)
     if len(wrong) == 0:
         return None
     where = tuple(wrong[0])
     if expected.ndim == 0:
-        return f"expected {_fmt(expected)}, got {_fmt(got)}"
-    return (f"{len(wrong)} of {expected.size} values differ; first at index {_index(where)}: "
-            f"expected {_fmt(expected[where])}, got {_fmt(got[where])}")
+        return _("expected {expected}, got {got}").format(expected=_fmt(expected), got=_fmt(got))
+    return _("{count} of {size} values differ; first at index {index}: expected {expected}, got "
+             "{got}").format(count=len(wrong), size=expected.size, index=_index(where),
+                             expected=_fmt(expected[where]), got=_fmt(got[where]))
 
 
 def _compare_close(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> str | None:
@@ -87,18 +91,20 @@ def _compare_close(expected: np.ndarray, got: np.ndarray, rtol: float, atol: flo
     nonfinite = bad & ~np.isfinite(got)
     if nonfinite.any():
         where = tuple(np.argwhere(nonfinite)[0])
-        return (f"got {_fmt(got[where])} at index {_index(where)} where {_fmt(expected[where])} "
-                f"was expected ({int(nonfinite.sum())} non-finite values): an overflow, "
-                "a division by zero or log(0)?")
+        return _("got {got} at index {index} where {expected} was expected ({count} non-finite "
+                 "values): an overflow, a division by zero or log(0)?").format(
+            got=_fmt(got[where]), index=_index(where), expected=_fmt(expected[where]),
+            count=int(nonfinite.sum()))
     with np.errstate(invalid="ignore"):
         excess = np.where(bad, error - allowed, -np.inf)
     where = np.unravel_index(int(np.argmax(excess)), expected.shape)
     abs_error = float(error[where])
     rel_error = abs_error / max(abs(complex(expected[where])), 1e-12)
-    location = f" at index {_index(where)}" if expected.ndim else ""
-    return (f"max abs error {_fmt(abs_error)}{location}: expected {_fmt(expected[where])}, "
-            f"got {_fmt(got[where])} (relative error {rel_error:.3g}); "
-            f"{count} of {expected.size} values differ")
+    location = _(" at index {index}").format(index=_index(where)) if expected.ndim else ""
+    return _("max abs error {error}{location}: expected {expected}, got {got} (relative error "
+             "{relative}); {count} of {size} values differ").format(
+        error=_fmt(abs_error), location=location, expected=_fmt(expected[where]), got=_fmt(got[where]),
+        relative=f"{rel_error:.3g}", count=count, size=expected.size)
 
 
 def compare_values(expected, got, *, rtol: float = 1e-4, atol: float = 1e-4,
@@ -109,21 +115,21 @@ def compare_values(expected, got, *, rtol: float = 1e-4, atol: float = 1e-4,
         return None
     if isinstance(expected, tuple):
         if not isinstance(got, tuple) or len(got) != len(expected):
-            return f"{prefix}expected a tuple of {len(expected)} values"
+            return prefix + _("expected a tuple of {count} values").format(count=len(expected))
         for i, (e, g) in enumerate(zip(expected, got)):
             message = compare_values(e, g, rtol=rtol, atol=atol, exact=exact,
-                                     where=f"{where}[{i}]" if where else f"returned value [{i}]")
+                                     where=f"{where}[{i}]" if where else _("returned value [{i}]").format(i=i))
             if message:
                 return message
         return None
     if isinstance(expected, Mapping):
         if not isinstance(got, Mapping):
-            return f"{prefix}expected a dict with keys {sorted(expected)}"
+            return prefix + _("expected a dict with keys {keys}").format(keys=sorted(expected))
         for key, e in expected.items():
             if key not in got:
-                return f"{prefix}the returned dict lacks the key {key!r}"
+                return prefix + _("the returned dict lacks the key {key}").format(key=repr(key))
             message = compare_values(e, got[key], rtol=rtol, atol=atol, exact=exact,
-                                     where=f"{where}[{key!r}]" if where else f"returned [{key!r}]")
+                                     where=f"{where}[{key!r}]" if where else _("returned [{key}]").format(key=repr(key)))
             if message:
                 return message
         return None
@@ -137,7 +143,8 @@ def judge_case(check: Check, call: Call, expected, got) -> str | None:
         try:
             return check.compare(expected, got, call)
         except Exception as exc:  # the returned data broke an assumption of the comparison
-            return f"the returned values could not be checked ({type(exc).__name__}: {exc})"
+            return _("the returned values could not be checked ({error})").format(
+                error=f"{type(exc).__name__}: {exc}")
     return compare_values(expected, got, rtol=check.rtol, atol=check.atol, exact=check.exact)
 
 

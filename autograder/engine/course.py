@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BadInput
+from .i18n import _
 from .rubric import Rubric
 from .source import CourseSource, choose
 
@@ -118,4 +119,4 @@ def get(name: str) -> Assignment:
         if assignment.name == name:
             return assignment
     names = ", ".join(a.name for a in ASSIGNMENTS)
-    raise BadInput(f"unknown assignment '{name}' (known: {names})")
+    raise BadInput(_("unknown assignment '{name}' (known: {names})").format(name=name, names=names))

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import course, submission as submission_mod
 from .compare import diagnose_all, judge_case
 from .plots import budget_for, draw_figure  # noqa: F401 (draw_figure: its home was here)
+from .i18n import _, rubric_text
 from .reference import Reference
 from .result import CheckResult, Result, Status
 from .rubric import Check, Rubric
@@ -103,11 +104,11 @@ def load_summary(loaded: submission_mod.Submission, report: dict) -> str:
     """Top-level feedback: notebook notes, cells that raised, and a fatal load failure."""
     lines = list(loaded.notes)
     if "fatal" in report:
-        lines.append(f"Your file could not be loaded: {report['fatal']}.")
+        lines.append(_("Your file could not be loaded: {reason}.").format(reason=report['fatal']))
     for cell in report.get("cells", []):
         error = cell.get("error")
         if error:
-            lines.append(f"{cell['label']} raised {error['message']}")
+            lines.append(_("{cell} raised {error}").format(cell=cell['label'], error=error['message']))
             if error.get("traceback"):
                 lines.append(error["traceback"])
     return "\n".join(lines)
@@ -116,7 +117,7 @@ def load_summary(loaded: submission_mod.Submission, report: dict) -> str:
 def _first_cell_error(report: dict) -> str | None:
     for cell in report.get("cells", []):
         if cell.get("error"):
-            return f"{cell['label']} raised {cell['error']['message']}"
+            return _("{cell} raised {error}").format(cell=cell['label'], error=cell['error']['message'])
     return None
 
 
@@ -136,7 +137,7 @@ def evaluate(check: Check, cases: list, expected: list, outcome: dict,
     """(PASSED, "") if the check passes, else its status and the feedback text (and, with
     ``figures``, a plot)."""
     if "died" in outcome:
-        return Status.ERROR, f"Your code did not complete this check: {outcome['died']}."
+        return Status.ERROR, _("Your code did not complete this check: {reason}.").format(reason=outcome['died'])
     results = outcome["results"]
     output = outcome.get("output", "")
     failed, mismatched = [], []
@@ -150,14 +151,15 @@ def evaluate(check: Check, cases: list, expected: list, outcome: dict,
         index, call, want, result, lines = failed[0]
         if len(mismatched) == len(failed):  # wrong values only: a diagnosis may explain them
             hint = diagnose_all(check, mismatched, reference.module) or check.hint
-            lines = lines + ([f"Hint: {hint}"] if hint else [])
+            lines = lines + ([_("Hint: {hint}").format(hint=rubric_text(hint))] if hint else [])
         if figures is not None and check.figure is not None and result.get("ok"):
             lines.append(figures.draw(check, want, result.get("value"), call,
                                       f"{rubric.assignment}-{check.number}.png"))
-        where = f"case {index + 1} of {len(cases)}: {check.describe_case(call)}"
+        where = _("case {case} of {total}: {call}").format(case=index + 1, total=len(cases),
+                                                            call=check.describe_case(call))
         return _status(result, output), _feedback(where, lines, result, output)
     if len(results) < len(cases):
-        return Status.ERROR, "Your code did not return a result for every case."
+        return Status.ERROR, _("Your code did not return a result for every case.")
     return Status.PASSED, ""
 
 
@@ -180,32 +182,33 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
     adds the diagnosis that explains every failing case, or the check's generic hint)."""
     if result.get("forbidden"):
         used = ", ".join(result["forbidden"])
-        return [f"Used {used}, which this exercise forbids: {rubric.forbidden_hint} "
-                "(see the assignment's instructions)."]
+        return [_("Used {used}, which this exercise forbids: {hint} (see the assignment's instructions).")
+                .format(used=used, hint=rubric_text(rubric.forbidden_hint))]
     if not result.get("ok"):
         error = result.get("error") or {}
         kind, message = error.get("kind"), error.get("message", "")
         if kind == "not_implemented" and is_stub_message(message):
-            return [f"{check.function} is not implemented yet."]
+            return [_("{function} is not implemented yet.").format(function=check.function)]
         if kind == "missing":
             cell_error = _first_cell_error(load_report)
-            extra = f" (note: {cell_error}, which may be why)" if cell_error else ""
+            extra = _(" (note: {error}, which may be why)").format(error=cell_error) if cell_error else ""
             return [f"{message}{extra}."]
         if kind == "not_implemented":  # the student's own NotImplementedError("...")
             message = f"NotImplementedError: {message}"
-        lines = [f"Your code raised {message}" if kind in ("exception", "not_implemented")
+        lines = [_("Your code raised {error}").format(error=message) if kind in ("exception", "not_implemented")
                  else f"{check.function} {message}"]
         if error.get("traceback"):
             lines.append(error["traceback"])
         if check.hint:
-            lines.append(f"Hint: {check.hint}")
+            lines.append(_("Hint: {hint}").format(hint=rubric_text(check.hint)))
         return lines
     if check.fail_on_warning and result.get("warnings"):
         warning = result["warnings"][0]
-        hint = check.hint or "compute it in a numerically stable way"
-        return [f"NumPy warned while your code ran ({warning}) on inputs as large as "
-                f"{_largest_input(call)}: an intermediate value overflowed or was divided by "
-                "zero, even if the final result looks right.", f"Hint: {hint}"]
+        hint = rubric_text(check.hint) if check.hint else _("compute it in a numerically stable way")
+        return [_("NumPy warned while your code ran ({warning}) on inputs as large as {largest}: an "
+                  "intermediate value overflowed or was divided by zero, even if the final result "
+                  "looks right.").format(warning=warning, largest=_largest_input(call)),
+                _("Hint: {hint}").format(hint=hint)]
     mismatch = judge_case(check, call, want, result.get("value"))
     return [] if mismatch is None else [mismatch]
 
@@ -224,13 +227,13 @@ def _largest_input(call) -> str:
 
     values = [np.max(np.abs(a)) for a in list(call.args) + list(call.kwargs.values())
               if isinstance(a, np.ndarray) and a.size and a.dtype.kind in "iuf"]
-    return f"|x| = {max(values):g}" if values else "these"
+    return f"|x| = {max(values):g}" if values else _("these")
 
 
 def _feedback(where: str, lines: list[str], result: dict, output: str) -> str:
-    text = [f"Failed on {where}", *lines]
+    text = [_("Failed on {where}").format(where=where), *lines]
     if result.get("blocked"):
-        text.append("The sandbox blocked: " + "; ".join(map(str, result["blocked"])))
+        text.append(_("The sandbox blocked: ") + "; ".join(map(str, result["blocked"])))
     if output.strip():
-        text.append("Your code printed:\n" + output.rstrip())
+        text.append(_("Your code printed:") + "\n" + output.rstrip())
     return "\n".join(text)

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from .i18n import _, rubric_text
 from .result import Result, Status
 from .safetext import markdown_block, terminal, visible
 
@@ -18,27 +19,31 @@ def print_result(result: Result, console: Console | None = None) -> None:
     """A table of checks with points and verdicts, then feedback for each failure (a check
     not implemented yet says so in the table and needs no feedback)."""
     console = console or Console()
-    table = Table(title=f"{terminal(result.assignment)}: {_points(result.score)} / "
-                        f"{_points(result.max_score)} points", title_justify="left")
+    table = Table(title=_("{assignment}: {score} / {max_score} points").format(
+        assignment=terminal(result.assignment), score=_points(result.score),
+        max_score=_points(result.max_score)), title_justify="left")
     table.add_column("#", justify="right")
-    table.add_column("check")
-    table.add_column("points", justify="right")
-    table.add_column("verdict")
+    table.add_column(_("check"))
+    table.add_column(_("points"), justify="right")
+    table.add_column(_("verdict"))
     for test in result.tests:
-        verdict = {Status.PASSED: "[green]passed[/green]",
-                   Status.NOT_IMPLEMENTED: "[yellow]not implemented yet[/yellow]"}.get(test.status, "[red]failed[/red]")
-        hidden = " [dim](hidden)[/dim]" if test.visibility != "visible" else ""
-        table.add_row(terminal(test.number), terminal(test.name) + hidden,
+        verdict = {Status.PASSED: "[green]" + _("passed") + "[/green]",
+                   Status.NOT_IMPLEMENTED: "[yellow]" + _("not implemented yet") + "[/yellow]"
+                   }.get(test.status, "[red]" + _("failed") + "[/red]")
+        hidden = " [dim]" + _("(hidden)") + "[/dim]" if test.visibility != "visible" else ""
+        table.add_row(terminal(test.number), terminal(rubric_text(test.name)) + hidden,
                       f"{_points(test.score)}/{_points(test.max_score)}", verdict)
     console.print(table)
     if result.output:
-        console.print(Panel(terminal(result.output), title="about your file", title_align="left"))
+        console.print(Panel(terminal(result.output), title=_("about your file"), title_align="left"))
     for test in result.tests:
         if test.status not in (Status.PASSED, Status.NOT_IMPLEMENTED):
-            console.print(Panel(terminal(test.output), title=f"{terminal(test.number)} {terminal(test.name)}",
+            console.print(Panel(terminal(test.output),
+                                title=f"{terminal(test.number)} {terminal(rubric_text(test.name))}",
                                 title_align="left", border_style="red"))
-    console.print(f"[bold]Score: {_points(result.score)} / {_points(result.max_score)}[/bold]"
-                  f"  ({result.execution_time:.2f} s)")
+    console.print("[bold]" + _("Score: {score} / {max_score}").format(
+        score=_points(result.score), max_score=_points(result.max_score))
+        + f"[/bold]  ({result.execution_time:.2f} s)")
 
 
 def to_markdown(result: Result) -> str:
@@ -46,13 +51,14 @@ def to_markdown(result: Result) -> str:
     what the student's code printed or raised is shown with its control characters visible,
     inside a fence it cannot close."""
     lines = [f"# {visible(result.assignment)}: {_points(result.score)} / {_points(result.max_score)}", ""]
-    lines += ["| # | check | points | verdict |", "|---|---|---|---|"]
+    lines += ["| # | " + _("check") + " | " + _("points") + " | " + _("verdict") + " |", "|---|---|---|---|"]
     for test in result.tests:
-        lines.append(f"| {visible(test.number)} | {visible(test.name)} | {_points(test.score)}/"
-                     f"{_points(test.max_score)} | {test.status.json} |")
+        lines.append(f"| {visible(test.number)} | {visible(rubric_text(test.name))} | {_points(test.score)}/"
+                     f"{_points(test.max_score)} | {_(test.status.json)} |")
     if result.output:
-        lines += ["", "## About your file", "", *markdown_block(result.output)]
+        lines += ["", "## " + _("About your file"), "", *markdown_block(result.output)]
     for test in result.tests:
         if not test.passed:
-            lines += ["", f"## {visible(test.number)} {visible(test.name)}", "", *markdown_block(test.output)]
+            lines += ["", f"## {visible(test.number)} {visible(rubric_text(test.name))}", "",
+                      *markdown_block(test.output)]
     return "\n".join(lines) + "\n"

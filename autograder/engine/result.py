@@ -14,11 +14,21 @@ import json
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from .i18n import N_, _, rubric_text, translated_texts
 from .safetext import visible
 
 # The first words of the feedback for a file that could not be read (the class summary
 # lists those students by this prefix).
-UNGRADABLE = "Your file could not be graded: "
+UNGRADABLE = N_("Your file could not be graded: ")
+
+
+def ungradable_reason(line: str) -> str | None:
+    """Why the file could not be graded, if ``line`` of a result's feedback says it could
+    not (in any language), else None."""
+    for prefix in translated_texts(UNGRADABLE):
+        if line.startswith(prefix):
+            return line[len(prefix):]
+    return None
 
 
 class Status(Enum):
@@ -91,7 +101,7 @@ class Result:
     def unreadable(cls, rubric, hidden: bool, reason: str) -> "Result":
         """The result for a file that could not be read: every check failed, reason given."""
         checks = rubric.select(hidden)
-        text = f"{UNGRADABLE}{reason}"
+        text = f"{_(UNGRADABLE)}{reason}"
         return cls.of(rubric.assignment, checks, [CheckResult.of(c, Status.ERROR, text) for c in checks],
                       0.0, text)
 
@@ -145,7 +155,8 @@ class Result:
             "execution_time": self.execution_time,
             "output": visible(self.output),
             "stdout_visibility": "hidden",
-            "tests": [{key: visible(value) if key in ("name", "output") else value
+            "tests": [{key: visible(rubric_text(value) if key == "name" else value)
+                       if key in ("name", "output") else value
                        for key, value in test.to_json().items()} for test in self.tests],
             "extra_data": {"assignment": self.assignment, "max_score": self.max_score,
                            "sandbox": self.sandbox_layers},

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BadInput
+from .i18n import N_, _
 
 SUFFIXES = (".py", ".ipynb")  # what a submission file can be
 
@@ -42,17 +43,17 @@ class Submission:
 
 def describe_kind(mode: int) -> str | None:
     """None for a regular file, else what the file is, for the message."""
-    for test, words in ((stat.S_ISREG, None), (stat.S_ISLNK, "a symbolic link"),
-                        (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-                        (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
-                        (stat.S_ISBLK, "a device")):
+    for test, words in ((stat.S_ISREG, None), (stat.S_ISLNK, N_("a symbolic link")),
+                        (stat.S_ISDIR, N_("a directory")), (stat.S_ISFIFO, N_("a named pipe (FIFO)")),
+                        (stat.S_ISSOCK, N_("a socket")), (stat.S_ISCHR, N_("a device")),
+                        (stat.S_ISBLK, N_("a device"))):
         if test(mode):
             return words
-    return "not a regular file"
+    return N_("not a regular file")
 
 
 def refusal(path: Path, kind: str) -> str:
-    return f"{path} is {kind}, not a regular file: submit the file itself"
+    return _("{path} is {kind}, not a regular file: submit the file itself").format(path=path, kind=_(kind))
 
 
 def check_kind(path: Path) -> None:
@@ -60,9 +61,9 @@ def check_kind(path: Path) -> None:
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        raise BadInput(f"no such file: {path}") from None
+        raise BadInput(_("no such file: {path}").format(path=path)) from None
     except OSError as exc:
-        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+        raise BadInput(_("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror)) from None
     kind = describe_kind(info.st_mode)
     if kind:
         raise BadInput(refusal(path, kind))
@@ -87,14 +88,14 @@ def read_safely(path: str | Path, limit: int | None = None, root: str | Path | N
         raise
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.EMLINK):
-            raise BadInput(refusal(path, "a symbolic link")) from None
-        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+            raise BadInput(refusal(path, N_("a symbolic link"))) from None
+        raise BadInput(_("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror)) from None
     try:
         kind = describe_kind(os.fstat(fd).st_mode)
         if kind:
             raise BadInput(refusal(path, kind))
         if os.fstat(fd).st_size > limit:
-            raise BadInput(f"{path}: the file is larger than {_size(limit)}")
+            raise BadInput(_("{path}: the file is larger than {limit}").format(path=path, limit=_size(limit)))
         chunks, total = [], 0
         while True:
             chunk = os.read(fd, 1 << 20)
@@ -102,10 +103,10 @@ def read_safely(path: str | Path, limit: int | None = None, root: str | Path | N
                 return b"".join(chunks)
             total += len(chunk)
             if total > limit:  # it grew while we read
-                raise BadInput(f"{path}: the file is larger than {_size(limit)}")
+                raise BadInput(_("{path}: the file is larger than {limit}").format(path=path, limit=_size(limit)))
             chunks.append(chunk)
     except OSError as exc:
-        raise BadInput(f"{path}: cannot be read ({exc.strerror})") from None
+        raise BadInput(_("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror)) from None
     finally:
         os.close(fd)
 
@@ -115,9 +116,9 @@ def _open_under(path: Path, root: Path, flags: int) -> int:
     try:
         parts = path.relative_to(root).parts
     except ValueError:
-        raise BadInput(f"{path} is not inside the submission folder {root}") from None
+        raise BadInput(_("{path} is not inside the submission folder {root}").format(path=path, root=root)) from None
     if not parts or ".." in parts:
-        raise BadInput(f"{path} is not inside the submission folder {root}")
+        raise BadInput(_("{path} is not inside the submission folder {root}").format(path=path, root=root))
     directory = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     try:
         for part in parts[:-1]:
@@ -125,8 +126,8 @@ def _open_under(path: Path, root: Path, flags: int) -> int:
                 inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=directory)
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                    raise BadInput(f"{path}: the folder '{part}' on its way is a link or not a "
-                                   "folder: submit the files themselves") from None
+                    raise BadInput(_("{path}: the folder '{part}' on its way is a link or not a folder: "
+                                     "submit the files themselves").format(path=path, part=part)) from None
                 raise
             os.close(directory)
             directory = inner
@@ -144,18 +145,20 @@ def load(path: str | Path, root: str | Path | None = None) -> Submission:
     path = Path(path)
     check_kind(path)
     if path.suffix not in SUFFIXES:
-        raise BadInput(f"{path}: expected a .py or .ipynb file, got '{path.suffix or 'no extension'}'")
+        raise BadInput(_("{path}: expected a .py or .ipynb file, got '{suffix}'").format(
+            path=path, suffix=path.suffix or 'no extension'))
     return parse(path, read_safely(path, root=root))
 
 
 def parse(path: Path, data: bytes) -> Submission:
     """A submission's bytes -> its cells; BadInput for anything that is not a valid file."""
     if path.suffix not in SUFFIXES:
-        raise BadInput(f"{path}: expected a .py or .ipynb file, got '{path.suffix or 'no extension'}'")
+        raise BadInput(_("{path}: expected a .py or .ipynb file, got '{suffix}'").format(
+            path=path, suffix=path.suffix or 'no extension'))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadInput(f"{path}: not a text file (it is not UTF-8)") from None
+        raise BadInput(_("{path}: not a text file (it is not UTF-8)").format(path=path)) from None
     if path.suffix == ".py":
         return _load_python(path, text)
     try:
@@ -164,12 +167,13 @@ def parse(path: Path, data: bytes) -> Submission:
         raise
     except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, KeyError) as exc:
         # A notebook nested thousands of levels deep, or odd JSON nbformat trips over.
-        raise BadInput(f"{path}: not a valid notebook ({type(exc).__name__})") from None
+        raise BadInput(_("{path}: not a valid notebook ({error})").format(
+            path=path, error=type(exc).__name__)) from None
 
 
 def _load_python(path: Path, text: str) -> Submission:
     if "\x00" in text:
-        raise BadInput(f"{path}: not a Python file (it contains NUL bytes)")
+        raise BadInput(_("{path}: not a Python file (it contains NUL bytes)").format(path=path))
     return Submission(path, [{"label": path.name, "filename": str(path), "source": text}])
 
 
@@ -177,15 +181,16 @@ def _load_notebook(path: Path, text: str) -> Submission:
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise BadInput(f"{path}: not a valid notebook (not JSON: {exc})") from None
+        raise BadInput(_("{path}: not a valid notebook (not JSON: {error})").format(path=path, error=exc)) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
-        raise BadInput(f"{path}: not a valid notebook (no list of cells)")
+        raise BadInput(_("{path}: not a valid notebook (no list of cells)").format(path=path))
     import nbformat
 
     try:
         notebook = nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for malformed notebooks
-        raise BadInput(f"{path}: not a valid notebook ({type(exc).__name__}: {exc})") from None
+        raise BadInput(_("{path}: not a valid notebook ({error})").format(
+            path=path, error=f"{type(exc).__name__}: {exc}")) from None
     submission = Submission(path, [])
     number = 0
     for cell in notebook.cells:
