@@ -27,19 +27,19 @@ import socket
 import sys
 import tempfile
 
+from autograder.engine import backends
 from . import layers
 
 
 def _preload(config: dict) -> None:
     import numpy  # noqa: F401 - every assignment needs it
 
-    if config.get("tensorflow"):
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import keras  # noqa: F401 - imports TensorFlow; runs no op
-        import tensorflow  # noqa: F401
+    backends.prepare()
+    if config.get("tensorflow"):  # the assignment needs Keras, on the selected backend
+        backends.preload()  # Keras and TensorFlow, JAX or PyTorch; runs no op
     from . import child, tripwire  # noqa: F401 - loaded before the fork, shared copy-on-write
 
-    tripwire.install(tuple(config.get("forbidden", ())))
+    tripwire.install(backends.forbidden(tuple(config.get("forbidden", ()))))
     tripwire.install_code_guard()  # no student code object may pass for a library's
 
 
