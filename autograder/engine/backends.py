@@ -157,3 +157,47 @@ def forbidden(patterns: tuple[str, ...]) -> tuple[str, ...]:
             if pattern.startswith(prefix):
                 out.append(other + pattern[len(prefix):])
     return tuple(dict.fromkeys(out))
+
+
+# --- autodiff for grader code (a scenario differentiating a student's penalty) ------------
+
+
+def gradient(penalty_of, variable):
+    """d penalty_of(variable) / d variable for a ``keras.Variable``, with the selected backend's
+    own autodiff (grader code in the sandbox; the student's code only computes the penalty).
+
+    Returns the gradient as a NumPy array, or None when the penalty does not depend on the
+    variable as far as the backend can tell (TensorFlow and PyTorch say so; JAX answers
+    zeros). Raises ``ValueError`` when the penalty cannot be differentiated (computed with
+    NumPy or ``float()``, say)."""
+    import keras
+    import numpy as np
+
+    backend = keras.backend.backend()
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            with tf.GradientTape() as tape:
+                penalty = penalty_of(variable)
+            result = tape.gradient(penalty, variable)
+        elif backend == "jax":
+            import jax
+
+            result = jax.grad(lambda w: keras.ops.sum(penalty_of(w)))(variable.value)
+        elif backend == "torch":
+            import torch
+
+            penalty = penalty_of(variable)
+            if not isinstance(penalty, torch.Tensor):
+                raise ValueError(f"the penalty is a {type(penalty).__name__}, not a tensor")
+            if not penalty.requires_grad:
+                return None
+            (result,) = torch.autograd.grad(penalty.sum(), variable.value, allow_unused=True)
+        else:
+            raise ValueError(f"no autodiff for the Keras backend {backend!r}")
+    except ValueError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - each backend has its own error types
+        raise ValueError(str(exc)[:300]) from None
+    return None if result is None else np.asarray(keras.ops.convert_to_numpy(result))
