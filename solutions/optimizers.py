@@ -442,7 +442,7 @@ def minimize_2d(optimizer, start=(-7.0, 2.0), steps=30):
     path = [np.asarray(start, dtype=np.float64)]
     for _ in range(steps):
         x, y = ops.convert_to_numpy(point)
-        optimizer.apply([np.array(grad_2d(x, y))], [point])
+        optimizer.apply([ops.convert_to_tensor(grad_2d(x, y))], [point])  # a tensor: PyTorch needs one
         path.append(np.array(ops.convert_to_numpy(point), dtype=np.float64))
     return np.stack(path)
     ### END SOLUTION

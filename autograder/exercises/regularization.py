@@ -72,6 +72,8 @@ import sys
 
 import numpy as np
 
+from autograder.engine import backends
+
 from . import MissingName, ReturnValueError
 
 
@@ -357,21 +359,17 @@ def l2_value(module, name, args, kwargs):
 
 
 def l2_gradient(module, name, args, kwargs):
-    import tensorflow as tf  # grader code: autodiff of the student's penalty
-
     regularizer = _regularizer(module, name, kwargs)
     variable = _variable(args[0])
-    with tf.GradientTape() as tape:
-        penalty = regularizer(variable)
-    _scalar(penalty, "regularizer(W)")
-    try:
-        gradient = tape.gradient(penalty, variable)
-    except Exception as exc:  # noqa: BLE001 - e.g. a NumPy float is not differentiable
-        raise ReturnValueError(f"returned a penalty that TensorFlow cannot differentiate ({exc}): "
+    _scalar(regularizer(variable), "regularizer(W)")
+    try:  # grader code: the backend's autodiff of the student's penalty
+        gradient = backends.gradient(regularizer, variable)
+    except ValueError as exc:  # e.g. a NumPy float is not differentiable
+        raise ReturnValueError(f"returned a penalty that the Keras backend cannot differentiate ({exc}): "
                                "compute it with keras.ops, not NumPy") from None
     if gradient is None:
         raise ReturnValueError("returned a penalty whose gradient with respect to the weights is "
-                               "None: it does not depend on the weights as far as TensorFlow can "
+                               "None: it does not depend on the weights as far as the Keras backend can "
                                "tell. Compute it with keras.ops (ops.sum, ops.square), not NumPy "
                                "or float(), so that model.fit can differentiate it")
     return _numpy(gradient, "the gradient")
@@ -428,21 +426,17 @@ def _own_decay(module, name, kwargs, w, learning_rate, steps) -> dict:
     """The student's own penalty on W and the kernel after ``steps`` plain SGD steps on the
     student's own penalty gradient (TensorFlow autodiff, float32), outside any model: what fit
     must reproduce if the regularizer works inside a Dense layer, whatever its formula."""
-    import tensorflow as tf  # grader code: autodiff of the student's penalty
-
     regularizer = _regularizer(module, name, kwargs)
     variable = _variable(w)
     own_penalty = _scalar(regularizer(variable), "regularizer(W)")
     for _ in range(steps):
-        with tf.GradientTape() as tape:
-            penalty = regularizer(variable)
-        try:
-            gradient = tape.gradient(penalty, variable)
-        except Exception as exc:  # noqa: BLE001 - e.g. a NumPy float is not differentiable
-            raise ReturnValueError(f"returned a penalty that TensorFlow cannot differentiate ({exc})") from None
+        try:  # grader code: the backend's autodiff of the student's penalty
+            gradient = backends.gradient(regularizer, variable)
+        except ValueError as exc:  # e.g. a NumPy float is not differentiable
+            raise ReturnValueError(f"returned a penalty that the Keras backend cannot differentiate ({exc})") from None
         if gradient is None:
             raise ReturnValueError("returned a penalty that does not depend on the weights (no gradient)")
-        variable.assign(variable - np.float32(learning_rate) * tf.cast(gradient, tf.float32))
+        variable.assign(variable - np.float32(learning_rate) * gradient.astype(np.float32))
     return {"own_penalty": own_penalty, "own_kernel": _numpy(variable, "the kernel")}
 
 

@@ -21,6 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from autograder.engine import backends
 from autograder.engine.errors import GraderFault
 from . import wire
 from .limits import Limits
@@ -59,12 +60,17 @@ INHERITED_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONPATH", "VIRT
 def zygote_environment() -> dict[str, str]:
     env = {k: os.environ[k] for k in INHERITED_VARIABLES if k in os.environ}
     env.update(TF_CPP_MIN_LOG_LEVEL="3", PYTHONDONTWRITEBYTECODE="1", HOME=tempfile.gettempdir())
+    # The zygote's HOME is not the instructor's, so it cannot read ~/.keras/keras.json: it is
+    # told the backend the grader resolved (backends.py), the one the reference runs on.
+    env["KERAS_BACKEND"] = backends.selected()
     return env
 
 
 class Sandbox:
     """A zygote process plus the directory its children live in."""
 
+    # ``tensorflow``: this assignment (or submission) needs Keras, on whichever backend is
+    # selected (backends.py); the name predates the other backends and is kept for callers.
     def __init__(self, *, tensorflow: bool, forbidden: tuple[str, ...] = (),
                  private: tuple[str, ...] = (), limits: Limits | None = None) -> None:
         self.tensorflow = tensorflow

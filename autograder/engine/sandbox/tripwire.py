@@ -84,7 +84,7 @@ def _wrap_function(name: str, original, cls: type | None = None):
             if is_student_code(sys._getframe(1)):
                 _trip(name)
             if cls is not None and args and type(args[0]) is not cls and any(
-                    is_student_class(k) for k in type(args[0]).__mro__):
+                    is_student_class(k) for k in _below(type(args[0]), cls)):
                 _trip(name)  # a student's subclass, built by grader or library code
         return original(*args, **kwargs)
 
@@ -99,6 +99,14 @@ def _wrap_function(name: str, original, cls: type | None = None):
         pass
     tripwire._dlgrade_tripwire = name
     return tripwire
+
+
+def _below(klass: type, cls: type) -> tuple:
+    """The classes of ``klass``'s MRO that derive from ``cls`` (a student's subclass is one of
+    them; ``cls``'s own bases, ``object`` included, are not). PyTorch's Keras builds its own
+    subclass of ``keras.optimizers.SGD`` when the grader asks for one."""
+    mro = klass.__mro__
+    return mro[:mro.index(cls)] if cls in mro else mro
 
 
 def is_student_class(klass: type) -> bool:

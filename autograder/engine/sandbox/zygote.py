@@ -2,8 +2,25 @@
 
 Started by the parent as ``python -m autograder.engine.sandbox.zygote FD CONFIG_JSON`` — a fresh
 interpreter, so no trusted data (solutions, reference outputs) is ever in its memory and
-hence never in a child's. It never runs a TensorFlow op (a fork after an op deadlocks the
-child) and never runs student code. It speaks newline-delimited JSON on the control socket
+hence never in a child's. For the Keras assignments it imports Keras on the selected backend
+(``backends.preload``: TensorFlow, JAX or PyTorch, never a hard-coded one) and never runs an
+op, and it never runs student code.
+
+Forking after an op, measured per backend with ``bench/fork_after_op.py`` (Keras 3.15,
+TensorFlow 2.21, JAX 0.10.2, PyTorch 2.13 CPU; a child that runs a matmul, a conv and a small
+``model.fit`` after the fork, 60 s limit):
+
+============  ==========================  ==========================
+backend       fork after import only      fork after the parent ran ops
+============  ==========================  ==========================
+TensorFlow    the child works             the child deadlocks
+JAX           the child works             the child deadlocks (XLA's CPU client threads)
+PyTorch       the child works             the child deadlocks (its intra-op thread pool)
+============  ==========================  ==========================
+
+So on every backend the zygote imports and never runs an op. The cost on JAX: every child
+compiles the XLA programs of the ops it runs anew (nothing is compiled before the fork), so
+the Keras checks take several times longer in the sandbox than on TensorFlow (README). It speaks newline-delimited JSON on the control socket
 ``FD``; a ``spawn`` request carries the child's end of a socketpair as an SCM_RIGHTS
 descriptor.
 
@@ -27,19 +44,19 @@ import socket
 import sys
 import tempfile
 
+from autograder.engine import backends
 from . import layers
 
 
 def _preload(config: dict) -> None:
     import numpy  # noqa: F401 - every assignment needs it
 
-    if config.get("tensorflow"):
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import keras  # noqa: F401 - imports TensorFlow; runs no op
-        import tensorflow  # noqa: F401
+    backends.prepare()
+    if config.get("tensorflow"):  # the assignment needs Keras, on the selected backend
+        backends.preload()  # Keras and TensorFlow, JAX or PyTorch; runs no op
     from . import child, tripwire  # noqa: F401 - loaded before the fork, shared copy-on-write
 
-    tripwire.install(tuple(config.get("forbidden", ())))
+    tripwire.install(backends.forbidden(tuple(config.get("forbidden", ()))))
     tripwire.install_code_guard()  # no student code object may pass for a library's
 
 
