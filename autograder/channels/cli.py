@@ -14,6 +14,7 @@ from autograder.engine import course, i18n
 from autograder.engine.errors import BadInput, GraderFault
 from autograder.engine.i18n import _
 from autograder.engine.safetext import terminal, visible
+from . import quiet
 
 EXIT_BAD_INPUT = 2
 EXIT_GRADER_FAULT = 3
@@ -255,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         i18n.use(i18n.select(getattr(args, "lang", None)))
-        return args.func(args)
+        with quiet.native_logs_filtered():  # no backend start-up lines on the user's terminal
+            return args.func(args)
     except BadInput as exc:
         print(f"dlgrade: {visible(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
