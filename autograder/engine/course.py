@@ -64,11 +64,14 @@ class Assignment:
         regrade key (``batch.rubric_version``) hashes them all; the private ones
         (``private_score_files``) are what the sandbox hides and a student bundle leaves out."""
         return self.private_score_files() + (
-            EXERCISES_DIR / f"{self.name}.py", EXERCISES_DIR / f"{self.name}_compare.py") + ENGINE_FILES
+            EXERCISES_DIR / f"{self.name}.py", EXERCISES_DIR / f"{self.name}_compare.py",
+            EXERCISES_DIR / f"{self.name}_keras.py") + ENGINE_FILES
 
     def private_score_files(self) -> tuple[Path, ...]:
-        """The score-deciding files students never see: the rubric (and its diagnoses) and the solution."""
-        return (RUBRICS_DIR / f"{self.name}.py", RUBRICS_DIR / f"{self.name}_diagnoses.py", self.solution_path)
+        """The score-deciding files students never see: the rubric (with its diagnoses and cases)
+        and the solution."""
+        return (RUBRICS_DIR / f"{self.name}.py", RUBRICS_DIR / f"{self.name}_diagnoses.py",
+                RUBRICS_DIR / f"{self.name}_cases.py", self.solution_path)
 
     @property
     def available(self) -> bool:

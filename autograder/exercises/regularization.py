@@ -67,48 +67,13 @@ epoch + 1) and ``on_epoch_end(epoch, {"loss": ..., "val_loss": ...})`` is called
 """
 from __future__ import annotations
 
-import os
-import sys
-
 import numpy as np
 
 from autograder.engine import backends
 
-from . import MissingName, ReturnValueError
-
-
-def _keras():
-    if "keras" not in sys.modules:  # the parent imports Keras for its first scenario
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras  # already imported in the sandbox's zygote
-
-    return keras
-
-
-def graded_class(module, name: str):
-    cls = getattr(module, name, None)
-    if cls is None:
-        raise MissingName(f"{name} is not defined in your file")
-    if not isinstance(cls, type):
-        raise MissingName(f"{name} is defined but is not a class")
-    return cls
-
-
-def _numpy(value, what: str) -> np.ndarray:
-    keras = _keras()
-    if value is None:
-        raise ReturnValueError(f"returned None for {what}: did you forget a `return` statement?")
-    try:
-        return np.asarray(keras.ops.convert_to_numpy(value))
-    except Exception as exc:  # noqa: BLE001 - whatever the student returned
-        raise ReturnValueError(f"returned {type(value).__name__} for {what}, which is not "
-                               f"array-like ({exc})") from None
-
-
-def _same_shape(y: np.ndarray, x: np.ndarray, what: str) -> None:
-    if y.shape != x.shape:
-        raise ReturnValueError(f"returned an output of shape {y.shape} for an input of shape "
-                               f"{x.shape} ({what}): the output has the input's shape")
+from . import ReturnValueError
+from .regularization_keras import (as_numpy, drive_callback, graded_class, keras_module, marker_model,
+                                   own_val_losses, same_shape)
 
 
 # --- Dropout ----------------------------------------------------------------------------
@@ -123,7 +88,7 @@ def dropout_input(shape, data_seed) -> np.ndarray:
 
 
 def _dropout(module, name, args, kwargs):
-    keras = _keras()
+    keras = keras_module()
     keras.utils.set_random_seed(int(args[1]))
     cls = graded_class(module, name)
     layer = cls(kwargs["rate"], seed=kwargs.get("seed"))
@@ -131,8 +96,8 @@ def _dropout(module, name, args, kwargs):
 
 
 def _dropout_training_call(layer, x, what="training=True"):
-    y = _numpy(layer(x, training=True), f"layer(x, {what})")
-    _same_shape(y, x, what)
+    y = as_numpy(layer(x, training=True), f"layer(x, {what})")
+    same_shape(y, x, what)
     return y
 
 
@@ -167,10 +132,10 @@ def dropout_fresh_masks(module, name, args, kwargs):
 
 def dropout_inference(module, name, args, kwargs):
     layer, x = _dropout(module, name, args, kwargs)
-    explicit = _numpy(layer(x, training=False), "layer(x, training=False)")
-    _same_shape(explicit, x, "training=False")
-    default = _numpy(layer(x), "layer(x)")
-    _same_shape(default, x, "layer(x)")
+    explicit = as_numpy(layer(x, training=False), "layer(x, training=False)")
+    same_shape(explicit, x, "training=False")
+    default = as_numpy(layer(x), "layer(x)")
+    same_shape(default, x, "layer(x)")
     return explicit, default
 
 
@@ -189,7 +154,7 @@ def dropout_training(module, name, args, kwargs):
 
 def dropout_fit(module, name, args, kwargs):
     """A Dense(32, relu) -> Dropout -> Dense(1) regression on 64 samples."""
-    keras = _keras()
+    keras = keras_module()
     layer, _ = _dropout(module, name, args, kwargs)
     seed = int(args[1])
     rng = np.random.default_rng(seed)
@@ -229,7 +194,7 @@ def bn_weight(layer, attribute: str):
 
 
 def _bn_layer(module, name, kwargs, seed: int = 0):
-    keras = _keras()
+    keras = keras_module()
     keras.utils.set_random_seed(seed)
     cls = graded_class(module, name)
     return cls(**kwargs)
@@ -243,7 +208,7 @@ def bn_weights(module, name, args, kwargs):
     flags = []
     for attribute in BN_WEIGHTS:
         weight = bn_weight(layer, attribute)
-        result[attribute] = _numpy(weight, attribute)
+        result[attribute] = as_numpy(weight, attribute)
         flags.append(float(bool(getattr(weight, "trainable", False))))
     result["trainable"] = np.asarray(flags)
     result["counts"] = np.asarray([len(layer.trainable_weights), len(layer.non_trainable_weights)],
@@ -264,21 +229,21 @@ def _bn_run(module, name, args, kwargs) -> dict:
     result = {"train_outputs": [], "infer_outputs": []}
     for x in train_batches:
         x = np.asarray(x, dtype=np.float32)
-        y = _numpy(layer(x, training=True), "layer(x, training=True)")
-        _same_shape(y, x, "training=True")
+        y = as_numpy(layer(x, training=True), "layer(x, training=True)")
+        same_shape(y, x, "training=True")
         result["train_outputs"].append(y)
-    result["moving_after_training"] = (_numpy(bn_weight(layer, "moving_mean"), "moving_mean"),
-                                       _numpy(bn_weight(layer, "moving_variance"), "moving_variance"))
+    result["moving_after_training"] = (as_numpy(bn_weight(layer, "moving_mean"), "moving_mean"),
+                                       as_numpy(bn_weight(layer, "moving_variance"), "moving_variance"))
     for index, x in enumerate(infer_batches):
         x = np.asarray(x, dtype=np.float32)
         last = index == len(infer_batches) - 1
         y = layer(x) if last else layer(x, training=False)
         what = "layer(x)" if last else "layer(x, training=False)"
-        y = _numpy(y, what)
-        _same_shape(y, x, what)
+        y = as_numpy(y, what)
+        same_shape(y, x, what)
         result["infer_outputs"].append(y)
-    result["moving_after_inference"] = (_numpy(bn_weight(layer, "moving_mean"), "moving_mean"),
-                                        _numpy(bn_weight(layer, "moving_variance"), "moving_variance"))
+    result["moving_after_inference"] = (as_numpy(bn_weight(layer, "moving_mean"), "moving_mean"),
+                                        as_numpy(bn_weight(layer, "moving_variance"), "moving_variance"))
     result["train_outputs"] = tuple(result["train_outputs"])
     result["infer_outputs"] = tuple(result["infer_outputs"])
     return result
@@ -309,7 +274,7 @@ def bn_full(module, name, args, kwargs):
 
 def bn_fit(module, name, args, kwargs):
     """BN -> Dense(1) regression on 64 samples of 6 features (mean 1, std 3), 4 epochs of SGD."""
-    keras = _keras()
+    keras = keras_module()
     seed = int(args[0])
     layer = _bn_layer(module, name, kwargs, seed)
     layer.build((None, 6))  # here, not in Sequential: Keras' Sequential.build ignores a NotImplementedError
@@ -322,10 +287,10 @@ def bn_fit(module, name, args, kwargs):
         keras.layers.Dense(1, kernel_initializer=keras.initializers.GlorotUniform(seed)),
     ])
     weights = [bn_weight(layer, a) for a in BN_WEIGHTS]
-    before = [_numpy(w, a) for w, a in zip(weights, BN_WEIGHTS)]
+    before = [as_numpy(w, a) for w, a in zip(weights, BN_WEIGHTS)]
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", run_eagerly=True)
     history = model.fit(x, y, batch_size=16, epochs=4, shuffle=False, verbose=0)
-    after = [_numpy(w, a) for w, a in zip(weights, BN_WEIGHTS)]
+    after = [as_numpy(w, a) for w, a in zip(weights, BN_WEIGHTS)]
     trainable = [float(any(w is v for v in model.trainable_weights)) for w in weights]
     return {"before": tuple(before), "after": tuple(after), "in_trainable_weights": np.asarray(trainable),
             "losses": np.asarray(history.history["loss"], dtype=np.float64)}
@@ -335,18 +300,18 @@ def bn_fit(module, name, args, kwargs):
 
 
 def _regularizer(module, name, kwargs):
-    keras = _keras()
+    keras = keras_module()
     keras.utils.set_random_seed(0)
     return graded_class(module, name)(**kwargs)
 
 
 def _variable(w):
-    keras = _keras()
+    keras = keras_module()
     return keras.Variable(np.asarray(w, dtype=np.float32), dtype="float32")
 
 
 def _scalar(value, what: str) -> np.ndarray:
-    array = _numpy(value, what)
+    array = as_numpy(value, what)
     if array.size != 1:
         raise ReturnValueError(f"returned an array of shape {array.shape} from {what}: the "
                                "penalty is one number (a scalar), summed over all weights")
@@ -372,11 +337,11 @@ def l2_gradient(module, name, args, kwargs):
                                "None: it does not depend on the weights as far as the Keras backend can "
                                "tell. Compute it with keras.ops (ops.sum, ops.square), not NumPy "
                                "or float(), so that model.fit can differentiate it")
-    return _numpy(gradient, "the gradient")
+    return as_numpy(gradient, "the gradient")
 
 
 def l2_config(module, name, args, kwargs):
-    keras = _keras()
+    keras = keras_module()
     cls = graded_class(module, name)
     regularizer = _regularizer(module, name, kwargs)
     config = regularizer.get_config()
@@ -401,7 +366,7 @@ def l2_config(module, name, args, kwargs):
 
 
 def l2_dense_decay(module, name, args, kwargs):
-    keras = _keras()
+    keras = keras_module()
     w, learning_rate, steps = np.asarray(args[0], dtype=np.float32), float(args[1]), int(args[2])
     regularizer = _regularizer(module, name, kwargs)
     n_in, n_out = w.shape
@@ -415,7 +380,7 @@ def l2_dense_decay(module, name, args, kwargs):
     y = np.random.default_rng(0).standard_normal((8, n_out)).astype(np.float32)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse", run_eagerly=True)
     model.fit(x, y, batch_size=8, epochs=steps, shuffle=False, verbose=0)
-    kernel = _numpy(model.layers[0].kernel, "the kernel")
+    kernel = as_numpy(model.layers[0].kernel, "the kernel")
     return {"n_losses": np.asarray(float(len(losses))),
             "losses_sum": np.asarray(float(np.sum(losses)) if losses else 0.0),
             "kernel_after_fit": kernel,
@@ -437,50 +402,16 @@ def _own_decay(module, name, kwargs, w, learning_rate, steps) -> dict:
         if gradient is None:
             raise ReturnValueError("returned a penalty that does not depend on the weights (no gradient)")
         variable.assign(variable - np.float32(learning_rate) * gradient.astype(np.float32))
-    return {"own_penalty": own_penalty, "own_kernel": _numpy(variable, "the kernel")}
+    return {"own_penalty": own_penalty, "own_kernel": as_numpy(variable, "the kernel")}
 
 
 # --- EarlyStopping ----------------------------------------------------------------------
 
 
-def _marker_model():
-    keras = _keras()
-    keras.utils.set_random_seed(0)
-    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-
-
-def _set_marker(model, epoch: int) -> None:
-    model.set_weights([np.full(w.shape, epoch + 1.0, dtype=np.float32) for w in model.get_weights()])
-
-
-def _marker(model) -> int:
-    """The epoch whose marker every weight holds, -1 when they disagree."""
-    values = np.concatenate([np.ravel(w) for w in model.get_weights()])
-    if np.all(values == values[0]) and values[0] == np.round(values[0]):
-        return int(values[0]) - 1
-    return -1
-
-
-def _drive(callback, model, val_losses, losses) -> tuple[int, int]:
-    """One training run as model.fit drives the callback: (epochs run, epoch of final weights)."""
-    callback.set_model(model)
-    model.stop_training = False
-    callback.on_train_begin({})
-    epochs_run = 0
-    for epoch, (val_loss, loss) in enumerate(zip(val_losses, losses)):
-        _set_marker(model, epoch)
-        epochs_run = epoch + 1
-        callback.on_epoch_end(epoch, {"loss": float(loss), "val_loss": float(val_loss)})
-        if model.stop_training:
-            break
-    callback.on_train_end({})
-    return epochs_run, _marker(model)
-
-
 def _early_stopping(module, name, args, kwargs):
-    model = _marker_model()
+    model = marker_model()
     callback = graded_class(module, name)(**kwargs)
-    return _drive(callback, model, args[0], args[1])
+    return drive_callback(callback, model, args[0], args[1])
 
 
 def early_stopping_epochs(module, name, args, kwargs):
@@ -499,15 +430,15 @@ def early_stopping_keeps_last(module, name, args, kwargs):
 
 
 def early_stopping_reuse(module, name, args, kwargs):
-    model = _marker_model()
+    model = marker_model()
     callback = graded_class(module, name)(**kwargs)
-    results = [_drive(callback, model, val_losses, losses) for val_losses, losses in args]
+    results = [drive_callback(callback, model, val_losses, losses) for val_losses, losses in args]
     return {"epochs_run": np.asarray([r[0] for r in results], dtype=np.int64),
             "weights_of_epoch": np.asarray([r[1] for r in results], dtype=np.int64)}
 
 
 def early_stopping_fit(module, name, args, kwargs):
-    keras = _keras()
+    keras = keras_module()
     keras.utils.set_random_seed(0)
     learning_rate, epochs = float(args[0]), int(args[1])
     callback = graded_class(module, name)(**kwargs)
@@ -521,17 +452,11 @@ def early_stopping_fit(module, name, args, kwargs):
     # The student's own rule, driven by the grader's loop on the same val_loss sequence (and as
     # many epochs as fit had): fit must do what the callback does on its own.
     val_losses = [float(v) for v in history.history.get("val_loss", [])]
-    own_val = _own_val_losses(learning_rate, epochs)
-    own_run, own_epoch = _drive(graded_class(module, name)(**kwargs), _marker_model(), own_val,
+    own_val = own_val_losses(learning_rate, epochs)
+    own_run, own_epoch = drive_callback(graded_class(module, name)(**kwargs), marker_model(), own_val,
                                 [0.0] * len(own_val))
     return {"epochs_run": np.asarray(len(history.history["loss"]), dtype=np.int64),
-            "kernel": _numpy(model.layers[0].kernel, "the kernel"),
+            "kernel": as_numpy(model.layers[0].kernel, "the kernel"),
             "val_loss": np.asarray(val_losses, dtype=np.float64),
             "own_epochs_run": np.asarray(own_run, dtype=np.int64),
             "own_kernel": np.full((1, 1), 1.0 - (1.0 - 2.0 * learning_rate) ** (own_epoch + 1), dtype=np.float32)}
-
-
-def _own_val_losses(learning_rate: float, epochs: int) -> list:
-    """val_loss after each epoch of early_stopping_fit's model: kernel 1 - (1 - 2η)^t against
-    targets 0.5 x with mean(x²) = 1 gives (kernel - 0.5)² (the grader's own arithmetic)."""
-    return [float((1.0 - (1.0 - 2.0 * learning_rate) ** (t + 1) - 0.5) ** 2) for t in range(epochs)]
