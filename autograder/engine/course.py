@@ -28,7 +28,7 @@ EXERCISES_DIR = PACKAGE_DIR / "exercises"  # the public side: scenarios and cust
 
 # The engine modules that turn returned values into scores, for every assignment.
 ENGINE_FILES = tuple(PACKAGE_DIR / name for name in (
-    "__init__.py", "engine/grading.py", "engine/compare.py", "engine/rubric.py", "engine/reference.py",
+    "__init__.py", "engine/grading.py", "engine/compare.py", "engine/rubric.py", "engine/reference.py", "engine/cache.py",
     "engine/result.py", "engine/source.py", "engine/public_fixtures.py", "exercises/__init__.py",
     "exercises/lecture.py", "engine/sandbox/calls.py"))
 
