@@ -6,12 +6,14 @@ For each assignment, times `dlgrade check ASSIGNMENT FILE --json` on a correct s
 from the test corpus (tests/submissions/<assignment>/), wall clock from the command's start
 to its exit, start-up included:
   - cold: the first check of that assignment in this run, in a fresh process with an empty
-    cache folder (HOME and XDG_CACHE_HOME point to a new temporary folder, so nothing a
-    grader or Keras keeps per user is there yet). The operating system's file cache is not
+    cache folder (HOME and XDG_CACHE_HOME point to a new temporary folder, DLGRADE_CACHE is
+    unset, so nothing a grader or Keras keeps per user is there yet: the cold check computes
+    the reference outputs and stores them in the grader's reference cache). The operating system's file cache is not
     dropped (that needs root and slows every other process on the machine): the first
     Keras assignment's cold figure includes reading TensorFlow from disk only if nothing
     read it recently.
-  - warm: the median of the next N checks of the same file (same cache folder).
+  - warm: the median of the next N checks of the same file (same cache folder: the reference
+    outputs are read back from the cache, the grader does not import TensorFlow).
 Next to them, measured in the same run: `python -c "import tensorflow"` and
 `python -c "import numpy"` (cold, then the median of N), the floor a check that imports them
 cannot go under. Also prints each check's score (a correct file should get full marks),
@@ -94,6 +96,7 @@ def main() -> None:
     args.assignments = args.assignments or list(CORRECT)
     home = Path(tempfile.mkdtemp(prefix="dlgrade-selfcheck-"))
     env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
+    env.pop("DLGRADE_CACHE", None)
     try:
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
               f"load average before {os.getloadavg()[0]:.2f}")

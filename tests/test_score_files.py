@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from autograder.channels import bundle
-from autograder.engine import course, grading
+from autograder.engine import cache, course, grading
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,8 @@ def test_every_assignment_declares_its_score_files():
 def test_private_paths_and_bundle_exclusions_come_from_the_declaration():
     roots = {p.parent for a in course.ASSIGNMENTS for p in a.private_score_files()}
     assert roots == {course.RUBRICS_DIR, course.SOLUTIONS_DIR}
-    assert {Path(p) for p in grading.private_paths()} == roots
+    cached = {p for p in (cache.folder(),) if p is not None}  # the reference cache (cache.py)
+    assert {Path(p) for p in grading.private_paths()} == roots | cached
     assert "rubrics" in bundle.PRIVATE
 
 

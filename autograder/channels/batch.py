@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from autograder import __version__
 from autograder.engine import course, grading, report, submission
 from autograder.engine.errors import BadInput, GraderFault
 from autograder.engine.reference import Reference
@@ -30,12 +29,7 @@ from .outputs import OutputFolder
 def rubric_version(name: str, hidden: bool) -> str:
     """Changes whenever anything that decides this assignment's scores changes: every file of
     ``course.Assignment.score_files`` (rubric, solution, scenarios, comparisons, engine)."""
-    digest = hashlib.sha256(f"{__version__}|hidden={hidden}".encode())
-    for path in course.get(name).score_files():
-        digest.update(str(path.relative_to(course.ROOT)).encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"<absent>")
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
+    return course.get(name).score_version(f"hidden={hidden}")
 
 
 @dataclass

@@ -104,7 +104,7 @@ def problems(lang: str, extracted: dict[str, list[str]] | None = None) -> list[s
 
 def compile_all() -> list[Path]:
     """Compile every language's ``.po`` into its ``.mo``; the paths written (changed)."""
-    from .outputs import write_atomic_bytes
+    from autograder.engine.atomic import write_bytes_atomic
 
     written = []
     for lang in i18n.LANGUAGES:
@@ -113,7 +113,7 @@ def compile_all() -> list[Path]:
         data = compiled(read_catalog(lang))
         path = mo_path(lang)
         if not path.exists() or path.read_bytes() != data:
-            write_atomic_bytes(path, data, mode=0o644)
+            write_bytes_atomic(path, data, mode=0o644)
             written.append(path)
     return written
 

@@ -1,4 +1,4 @@
-"""The output folder of `dlgrade grade`, and the package's one atomic writer.
+"""The output folder of `dlgrade grade`: where each result and the class files go.
 
 ``OUT/<folder>/<assignment>.json`` holds one student's result object (``Result.to_json``),
 ``OUT/<folder>/<assignment>.md`` its markdown feedback (and plots of failed cases beside
@@ -6,57 +6,21 @@ it), ``OUT/gradebook.csv`` and ``OUT/summary.md`` the class. :class:`OutputFolde
 only code that knows these names: batch grading writes through it, and the gradebook,
 nbgrader and the re-run check read results back through it.
 
-Every file is written atomically (a temporary file in the same folder, then
-``os.replace``): an interrupted run never leaves a half-written file. ``write_atomic`` and
-``replacing`` are also what `dlgrade release` and the Gradescope channel write with.
+Every file is written atomically, through the package's one atomic writer
+(``engine/atomic.py``: ``write_atomic`` and ``replacing``, re-exported here for `dlgrade
+release` and the Gradescope channel): an interrupted run never leaves a half-written file.
 """
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from autograder.engine import course
+from autograder.engine.atomic import replacing, write_atomic  # noqa: F401 (re-exported)
 from autograder.engine.result import Result
 
 GRADEBOOK = "gradebook.csv"
 SUMMARY = "summary.md"
-
-
-@contextmanager
-def replacing(path: Path, mode: int | None = None) -> Iterator[Path]:
-    """A temporary path next to ``path`` to write; it replaces ``path`` when the block ends
-    without an error (with permissions ``mode`` if given), else it is removed."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    temporary = Path(name)
-    try:
-        yield temporary
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
-    """Write ``text`` (UTF-8, flushed to disk) so that ``path`` is never half-written."""
-    write_atomic_bytes(path, text.encode("utf-8"), mode)
-
-
-def write_atomic_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write ``data`` (flushed to disk) so that ``path`` is never half-written."""
-    with replacing(path, mode) as temporary:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
 
 
 class OutputFolder:

@@ -8,9 +8,11 @@ chooses which (``source.py``); an assignment's rubric and reference come from it
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import __version__
 from .errors import BadInput
 from .i18n import _
 from .rubric import Rubric
@@ -27,7 +29,7 @@ EXERCISES_DIR = PACKAGE_DIR / "exercises"  # the public side: scenarios and cust
 
 # The engine modules that turn returned values into scores, for every assignment.
 ENGINE_FILES = tuple(PACKAGE_DIR / name for name in (
-    "__init__.py", "engine/grading.py", "engine/compare.py", "engine/rubric.py", "engine/reference.py",
+    "__init__.py", "engine/grading.py", "engine/compare.py", "engine/rubric.py", "engine/reference.py", "engine/cache.py",
     "engine/result.py", "engine/source.py", "engine/public_fixtures.py", "exercises/__init__.py",
     "exercises/lecture.py", "engine/sandbox/calls.py"))
 
@@ -66,6 +68,18 @@ class Assignment:
         return self.private_score_files() + (
             EXERCISES_DIR / f"{self.name}.py", EXERCISES_DIR / f"{self.name}_compare.py",
             EXERCISES_DIR / f"{self.name}_keras.py") + ENGINE_FILES
+
+    def score_version(self, *salt: str) -> str:
+        """A hash of every score file (``score_files``), the package version and ``salt``: it
+        changes whenever anything that decides this assignment's scores changes. Batch
+        grading's regrade key (salted with the hidden flag) and the reference cache's key
+        (salted with the library versions, ``cache.py``) are this one hash."""
+        digest = hashlib.sha256("|".join((__version__,) + salt).encode())
+        for path in self.score_files():
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
+            digest.update(path.read_bytes() if path.exists() else b"<absent>")
+            digest.update(b"\0")
+        return digest.hexdigest()[:16]
 
     def private_score_files(self) -> tuple[Path, ...]:
         """The score-deciding files students never see: the rubric (with its diagnoses and cases)

@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import course, submission as submission_mod
+from . import cache, course, submission as submission_mod
 from .compare import diagnose_all, judge_case
 from .plots import budget_for, draw_figure  # noqa: F401 (draw_figure: its home was here)
 from .i18n import _, rubric_text
@@ -27,8 +27,9 @@ MAX_FEEDBACK = 6000
 
 def private_paths(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     """What student code may never read: the folders of the private score files (solutions,
-    rubrics: ``course.private_roots``), plus ``extra`` (batch dirs)."""
-    return tuple(str(p) for p in course.private_roots()) + tuple(str(p) for p in extra)
+    rubrics: ``course.private_roots``), the reference cache (``cache.folder``), plus ``extra`` (batch dirs)."""
+    cached = tuple(str(p) for p in (cache.folder(),) if p is not None)
+    return tuple(str(p) for p in course.private_roots()) + cached + tuple(str(p) for p in extra)
 
 
 def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = (), tensorflow: bool = False) -> Sandbox:
