@@ -7,8 +7,6 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "autograder"
 MAX_LINES = 500
-# Being split by another change (issue 12): exempt from the length limit for now.
-NOT_YET_SPLIT = ("rubrics", "exercises")  # being split (issue 12 section 5); emptied when done
 
 
 def module_name(path: Path) -> str:
@@ -90,6 +88,5 @@ def test_the_engine_never_imports_a_channel():
 
 def test_no_module_is_longer_than_500_lines():
     long = {name: n for name, path in modules().items()
-            if not any(part in NOT_YET_SPLIT for part in path.relative_to(PACKAGE).parts)
-            and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
