@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 import types
 
-from autograder.engine import course
+from autograder.engine import backends, course
 from autograder import exercises as scenarios
 from autograder.engine.grading import evaluate
 from autograder.engine.result import Status
@@ -50,7 +50,7 @@ def _load(assignment: str) -> tuple:
     if assignment not in _LOADED:
         the_assignment = course.get(assignment)
         rubric = the_assignment.rubric()
-        tripwire.install(rubric.forbidden)
+        tripwire.install(backends.forbidden(rubric.forbidden))  # as the sandbox does
         _LOADED[assignment] = (rubric, the_assignment.reference())
     return _LOADED[assignment]
 
