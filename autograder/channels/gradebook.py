@@ -28,13 +28,23 @@ def student_name(folder: str, per_student: dict[str, Result]) -> str:
     return folder
 
 
-def gradebook_csv(results: dict[str, dict[str, Result]]) -> str:
+def _columns(results: dict[str, dict[str, Result]]) -> list[str]:
+    """The assignments graded for anyone, in the course's order."""
     present = {a for per_student in results.values() for a in per_student}
-    columns = [a.name for a in course.ASSIGNMENTS if a.name in present]
+    return [a.name for a in course.ASSIGNMENTS if a.name in present]
+
+
+def _students(results: dict[str, dict[str, Result]]) -> list[str]:
+    """The results folders, ordered by the student's name."""
+    return sorted(results, key=lambda folder: (student_name(folder, results[folder]), folder))
+
+
+def gradebook_csv(results: dict[str, dict[str, Result]]) -> str:
+    columns = _columns(results)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", *columns, "total"])
-    for student in sorted(results, key=lambda folder: (student_name(folder, results[folder]), folder)):
+    for student in _students(results):
         scores = [results[student][a].score if a in results[student] else None for a in columns]
         total = sum(s for s in scores if s is not None)
         writer.writerow([csv_cell(student_name(student, results[student])),
@@ -105,20 +115,29 @@ def _summary(results, skipped, faults, problems, renamed) -> str:
 
 
 def print_class(outputs: OutputFolder, run, console: Console | None = None) -> None:
-    """The final table of a batch run: one row per student, one column per assignment."""
+    """The final table of a batch run: one row per student, one column per assignment, each
+    score with its maximum (``score/max``; gradebook.csv has the scores alone)."""
     console = console or Console()
     path = outputs.gradebook_path
     if not path.exists():
         return
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    if len(rows) < 2:
+    results = outputs.results()
+    if not results:
         console.print(_("no submissions were graded"))
         return
+    columns = _columns(results)
+    top = {a: max(r[a].max_score for r in results.values() if a in r) for a in columns}
     table = Table(title=_("Gradebook ({path})").format(path=terminal(path)), title_justify="left")
-    for column in rows[0]:
-        table.add_column(terminal(column), justify="left" if column == "student" else "right")
-    for row in rows[1:]:
-        table.add_row(*map(terminal, row))
+    table.add_column(_("student"))
+    for column in [*columns, _("total")]:
+        table.add_column(column, justify="right")
+    for student in _students(results):
+        per_student = results[student]
+        cells = [f"{per_student[a].score:g}/{per_student[a].max_score:g}" if a in per_student else ""
+                 for a in columns]
+        total = sum(per_student[a].score for a in columns if a in per_student)
+        table.add_row(terminal(student_name(student, per_student)), *cells,
+                      f"{total:g}/{sum(top.values()):g}")
     console.print(table)
     graded = sum(1 for o in run.outcomes if o.result is not None)
     skipped = sum(1 for o in run.outcomes if o.skipped)

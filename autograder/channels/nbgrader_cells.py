@@ -51,3 +51,12 @@ def nbgrader_notebook(nb: nbformat.NotebookNode, name: str, is_solution) -> nbfo
     notebook = nbformat.v4.new_notebook(cells=cells, metadata=metadata)
     notebook.nbformat, notebook.nbformat_minor = 4, 5
     return notebook
+
+
+def defining_cell(cells: list, function: str) -> int:
+    """Index of the cell that defines ``function`` (def or class at the top level), else the last."""
+    pattern = re.compile(rf"^(?:async\s+)?(?:def|class)\s+{re.escape(function)}\b", re.MULTILINE)
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "code" and pattern.search(cell.source):
+            return index
+    return len(cells) - 1

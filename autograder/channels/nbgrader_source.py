@@ -11,7 +11,9 @@ grade_id `check_<number>`), which call the course's own checks in the kernel::
     check("conv_padding", "3.1", globals())
 
 Hidden checks sit between `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`: nbgrader strips
-them from the released notebook and puts them back when it autogrades.
+them from the released notebook and puts them back when it autogrades. Right after the
+defining cell (before its test cells) comes the same locked, non-graded check cell as in
+`assignments/<name>.ipynb` (``check_cells.py``), so the student version has it too.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ import re
 import jupytext
 import nbformat
 
-from .nbgrader_cells import STUB_LINES, nbgrader_notebook
+from . import check_cells
+from .nbgrader_cells import STUB_LINES, defining_cell, nbgrader_notebook
 from autograder.engine.rubric import Check, Rubric
 
 _BEGIN = re.compile(r"^\s*#+\s*BEGIN SOLUTION\s*$", re.MULTILINE)
@@ -66,28 +69,20 @@ def _has_solution_region(cell) -> bool:
     return cell.cell_type == "code" and _BEGIN.search(cell.source) is not None
 
 
-def _defining_cell(cells: list, function: str) -> int:
-    """Index of the cell that defines ``function`` (def or class at the top level), else the last."""
-    pattern = re.compile(rf"^(?:async\s+)?(?:def|class)\s+{re.escape(function)}\b", re.MULTILINE)
-    for index, cell in enumerate(cells):
-        if cell.cell_type == "code" and pattern.search(cell.source):
-            return index
-    return len(cells) - 1
-
-
 def make_source_notebook(solution_text: str, name: str, rubric: Rubric) -> nbformat.NotebookNode:
     """The nbgrader source notebook of one assignment (validated)."""
     notebook = nbgrader_notebook(jupytext.reads(solution_text, fmt="py:percent"), name,
                                  is_solution=_has_solution_region)
     after: dict[int, list] = {}
     for check in rubric.checks:
-        after.setdefault(_defining_cell(notebook.cells, check.function), []).append(test_cell(name, check))
+        after.setdefault(defining_cell(notebook.cells, check.function), []).append(test_cell(name, check))
     cells = []
     for index, cell in enumerate(notebook.cells):
         cells.append(cell)
         cells.extend(after.get(index, []))
     notebook.cells = cells
-    used = [c.id for c in cells]
+    check_cells.insert(notebook, name, check_cells.public_functions(rubric))
+    used = [c.id for c in notebook.cells]
     if len(set(used)) != len(used):
         raise ValueError(f"{name}: a cell's grade_id collides with a test cell's (check_<number>)")
     nbformat.validate(notebook)

@@ -8,6 +8,8 @@ graded code sits between `### BEGIN SOLUTION` and `### END SOLUTION` lines. From
   indentation, and with every cell tagged `solution_only` (the course's own checks) removed;
 * `assignments/<name>.ipynb`: that stub as an nbformat v4 notebook carrying nbgrader (schema 3)
   cell metadata: cells with a stubbed region are unlocked solution cells, all others locked;
+  once the assignment has a rubric, a locked check cell after each graded function's cell
+  and one at the end (``check_cells.py``: the student checks their code in the kernel);
 * once the assignment has a rubric, `nbgrader/source/<name>/<name>.ipynb`: the nbgrader
   *source* notebook (solution regions kept, plus autograder test cells that call the course's
   checks, hidden ones between `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`), and
@@ -34,7 +36,7 @@ import jupytext
 import nbformat
 
 from autograder.engine import course
-from . import notebook_i18n
+from . import check_cells, notebook_i18n
 from .nbgrader_cells import SOLUTION_ONLY_TAG, STUB_LINES, nbgrader_notebook
 from .outputs import write_atomic
 
@@ -121,16 +123,18 @@ def _is_stubbed(cell) -> bool:
         line.strip() == STUB_LINES[0] for line in cell.source.splitlines())
 
 
-def make_notebook(stub_source: str, name: str) -> nbformat.NotebookNode:
+def make_notebook(stub_source: str, name: str, functions=()) -> nbformat.NotebookNode:
     """Convert stub py:percent text to a validated nbformat v4.5 notebook with nbgrader metadata.
 
     Code cells holding a stubbed region are solution cells (unlocked; grade_id = the first
     def/class name in the cell, or `<name>-cell-<index>` when there is none or it is taken);
     every other cell is locked with grade_id `<name>-cell-<index>`. Each cell's id is its
     grade_id. Jupytext's own metadata is dropped; of the cell metadata only `tags` is kept.
+    With ``functions`` (the graded functions with public checks), the check cells are added.
     """
     notebook = nbgrader_notebook(jupytext.reads(_strip_note(stub_source), fmt="py:percent"), name,
                                  is_solution=_is_stubbed)
+    check_cells.insert(notebook, name, list(functions))
     nbformat.validate(notebook)
     return notebook
 
@@ -147,15 +151,17 @@ def render(assignment: course.Assignment) -> dict[Path, str]:
 
     solution = assignment.solution_path.read_text(encoding="utf-8")
     stub = make_stub_source(solution, assignment.name)
+    rubric = assignment.rubric() if assignment.available else None
+    functions = check_cells.public_functions(rubric) if rubric is not None else []
     files = {assignment.stub_path: stub,
-             assignment.notebook_path: notebook_text(make_notebook(stub, assignment.name))}
+             assignment.notebook_path: notebook_text(make_notebook(stub, assignment.name, functions))}
     source = None
-    if assignment.available:
-        source = nbgrader_source.make_source_notebook(solution, assignment.name, assignment.rubric())
+    if rubric is not None:
+        source = nbgrader_source.make_source_notebook(solution, assignment.name, rubric)
         files[assignment.nbgrader_source_path] = notebook_text(source)
     for lang in languages():
         catalog = notebook_i18n.load_catalog(lang, assignment.name, catalog_path(lang, assignment.name))
-        translated = notebook_i18n.translate(make_notebook(stub, assignment.name), catalog)
+        translated = notebook_i18n.translate(make_notebook(stub, assignment.name, functions), catalog)
         files[assignment.notebook_path.parent / lang / assignment.notebook_path.name] = notebook_text(translated)
         if source is not None:
             path = course.NBGRADER_DIR / lang / assignment.nbgrader_source_path.relative_to(course.NBGRADER_DIR)

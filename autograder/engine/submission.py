@@ -3,7 +3,10 @@
 A ``.py`` file is one cell. A notebook's code cells run in order, like Jupyter's "Run All"
 with errors allowed; IPython magics and shell lines (``%matplotlib inline``, ``!pip ...``)
 cannot run in plain Python, so they are replaced by ``pass`` (keeping line numbers) and
-noted. Markdown and raw cells are ignored.
+noted. Markdown and raw cells are ignored. The lines of the course's own cells in a released
+notebook (its check cells and nbgrader's test cells, which check the code in the student's
+kernel and import the grader, which the sandbox refuses) are replaced by ``pass`` too, silently,
+also in a ``.py`` file exported from the notebook.
 """
 from __future__ import annotations
 
@@ -26,6 +29,9 @@ _TRANSPARENT_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
 _MAGIC_LINE = re.compile(r"^(\s*)([%!]|\w+\s*=\s*[%!])")
 
 
+# The check cells' lines (channels/check_cells.py) and nbgrader test cells' (channels/nbgrader_source.py).
+_GRADER_LINE = re.compile(r'^(?:from autograder\.channels\.(?:notebook_checks|inline) import check'
+                          r'|check\("\w+"(?:, "[\w.]+")?(?:, globals\(\))?\))[ \t]*$')
 _USES_TENSORFLOW = re.compile(r"^\s*(import|from)\s+(keras|tensorflow)\b", re.MULTILINE)
 
 
@@ -174,7 +180,7 @@ def parse(path: Path, data: bytes) -> Submission:
 def _load_python(path: Path, text: str) -> Submission:
     if "\x00" in text:
         raise BadInput(_("{path}: not a Python file (it contains NUL bytes)").format(path=path))
-    return Submission(path, [{"label": path.name, "filename": str(path), "source": text}])
+    return Submission(path, [{"label": path.name, "filename": str(path), "source": without_grader_lines(text)}])
 
 
 def _load_notebook(path: Path, text: str) -> Submission:
@@ -198,7 +204,7 @@ def _load_notebook(path: Path, text: str) -> Submission:
             continue
         number += 1
         label = f"cell {number}"
-        source, notes = clean_cell(cell.get("source", ""))
+        source, notes = clean_cell(without_grader_lines(cell.get("source", "")))
         submission.notes += [f"{label}: {note}" for note in notes]
         submission.cells.append({"label": label, "filename": f"{path.name} [{label}]",
                                  "source": source})
@@ -226,3 +232,10 @@ def clean_cell(source: str) -> tuple[str, list[str]]:
         else:
             cleaned.append(line)
     return "\n".join(cleaned), notes
+
+
+def without_grader_lines(source: str) -> str:
+    """``source`` with the course's check-cell and test-cell lines replaced by ``pass``."""
+    if "autograder.channels" not in source:
+        return source
+    return "\n".join("pass" if _GRADER_LINE.match(line) else line for line in source.split("\n"))

@@ -28,7 +28,7 @@ import sys
 import time
 import types
 
-from . import calls, classify, ground, landlock, limits, policy, privilege, seccomp, tripwire, wire
+from . import calls, classify, ground, landlock, limits, policy, privilege, replies, seccomp, tripwire, wire
 from autograder import exercises as scenarios
 
 ground.import_all_scenarios()  # in the zygote: no grader import is needed after the fork
@@ -176,9 +176,7 @@ class Child:
                     result["value"] = wire.encode_value(result["value"], out_arrays)
                     size = sum(a.nbytes for a in out_arrays[first:])
                     if size > limit:
-                        raise scenarios.ReturnValueError(
-                            f"returned {size} bytes of numbers, far more than expected "
-                            "(check the shape of what you return)")
+                        raise scenarios.ReturnValueError(replies.too_large(size))
                 except BaseException as exc:  # noqa: BLE001
                     del out_arrays[first:]
                     result = dict(result, ok=False, error=self.describe_error(exc))

@@ -56,6 +56,17 @@ def reply_bounds(n_items: int, expected_bytes: int = 0) -> dict:
             "max_arrays": 64 * max(n_items, 1) + 64}
 
 
+def case_limit(expected_bytes: int) -> int:
+    """The most bytes of numbers one case may return, for a reference value of ``expected_bytes``."""
+    return 2 * expected_bytes + ARRAY_MARGIN // 2
+
+
+def too_large(size: int) -> str:
+    """Why a returned value of ``size`` bytes is refused (raised as a ReturnValueError)."""
+    return (f"returned {size} bytes of numbers, far more than expected "
+            "(check the shape of what you return)")
+
+
 def value_bytes(value) -> int:
     """Bytes of the arrays in a (reference) value."""
     if isinstance(value, np.ndarray):

@@ -151,7 +151,7 @@ class SubmissionRun:
         encoded = wire.encode_value([(c.args, c.kwargs) for c in cases], arrays)
         header = {"op": "run", "scenario": scenario, "function": function, "cases": encoded,
                   "templates": templates,
-                  "max_bytes": [2 * n + replies.ARRAY_MARGIN // 2 for n in expected_bytes]}
+                  "max_bytes": [replies.case_limit(n) for n in expected_bytes]}
         bounds = replies.reply_bounds(len(cases), sum(expected_bytes))
         bounds["max_arrays"] = sum(_leaves(t) for t in templates) + 16
         try:
