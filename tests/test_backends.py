@@ -26,16 +26,15 @@ ROOT = Path(__file__).resolve().parents[1]
 _GRADE = """
 import json, sys
 from autograder.engine import course, grading, submission
-from autograder.engine.reference import Reference
 out = {}
 for assignment, files in json.loads(sys.argv[1]).items():
     a = course.get(assignment)
     rubric = a.rubric()
-    reference = Reference(a)
+    reference = a.reference()
     with grading.make_sandbox(rubric) as sandbox:
         for path in files:
             result = grading.grade_submission(submission.load(path), rubric, reference, sandbox,
-                                              hidden=True)
+                                              hidden=True).to_json()
             out[path] = {"score": result["score"], "max": result["max_score"],
                          "failed": sorted(t["number"] for t in result["tests"]
                                           if t["score"] < t["max_score"])}
