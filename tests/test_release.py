@@ -13,8 +13,8 @@ from nbgrader import utils as nbgrader_utils
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat import reads as nbgrader_reads
 
-from autograder.engine import course
-from autograder.channels import outputs, release
+from autograder.engine import atomic, course
+from autograder.channels import release
 
 TOY_SOLUTION = '''\
 # ---
@@ -270,7 +270,7 @@ def test_release_does_not_leave_temp_files_on_failure(toy_course, monkeypatch):
     def failing_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(outputs.os, "replace", failing_replace)  # the package's one atomic writer
+    monkeypatch.setattr(atomic.os, "replace", failing_replace)  # the package's one atomic writer
     with pytest.raises(OSError):
         release.release()
     assert list(toy.stub_path.parent.iterdir()) == []
