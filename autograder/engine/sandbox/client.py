@@ -53,7 +53,7 @@ def describe_death(status: dict) -> str:
 # else, so no token or password of the instructor's shell is ever within a student's reach.
 INHERITED_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONPATH", "VIRTUAL_ENV",
                        "KERAS_BACKEND", "CUDA_VISIBLE_DEVICES", "TF_ENABLE_ONEDNN_OPTS",
-                       "OMP_NUM_THREADS", "DLGRADE_MEMORY_MB",
+                       "OMP_NUM_THREADS", "XLA_FLAGS", "JAX_PLATFORMS", "DLGRADE_MEMORY_MB",
                        "DLGRADE_SIMULATE_MISSING")  # test-only: can only weaken, and says so
 
 
