@@ -23,7 +23,7 @@ from conftest import SUBMISSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMPY_ASSIGNMENTS = ("conv_padding", "cross_entropy", "softmax_loglik", "backprop")
-KERAS_ASSIGNMENT = "initializers"
+KERAS_ASSIGNMENTS = ("initializers", "optimizers", "regularization")
 SCORE = re.compile(r"Score: ([\d.]+) / ([\d.]+)")
 
 
@@ -90,7 +90,7 @@ def test_every_released_notebook_has_its_check_cells():
                 assert re.search(rf"^(?:def|class) {function}\b", notebook.cells[index - 1].source, re.MULTILINE)
 
 
-@pytest.mark.parametrize("name", NUMPY_ASSIGNMENTS + (KERAS_ASSIGNMENT,))
+@pytest.mark.parametrize("name", NUMPY_ASSIGNMENTS + KERAS_ASSIGNMENTS)
 def test_the_released_stub_notebook_runs_with_no_check_cell_raising(name, tmp_path):
     notebook = execute(nbformat.read(course.get(name).notebook_path, as_version=4), tmp_path)
     for cell in notebook.cells:
@@ -107,7 +107,7 @@ def test_the_released_stub_notebook_runs_with_no_check_cell_raising(name, tmp_pa
     assert_nothing_hidden(name, notebook)
 
 
-@pytest.mark.parametrize("name", NUMPY_ASSIGNMENTS + (KERAS_ASSIGNMENT,))
+@pytest.mark.parametrize("name", NUMPY_ASSIGNMENTS + KERAS_ASSIGNMENTS)
 def test_the_notebook_with_the_solution_filled_in_passes_every_check(name, tmp_path):
     notebook = with_solutions(nbformat.read(course.get(name).notebook_path, as_version=4), name)
     notebook = execute(notebook, tmp_path)

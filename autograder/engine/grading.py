@@ -6,6 +6,7 @@ The result is a ``result.Result`` (the contract's result object, ``Result.to_jso
 """
 from __future__ import annotations
 
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -216,11 +217,21 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
 
 # What the released stub raises (nbgrader_cells.STUB_LINES), or a bare NotImplementedError.
 STUB_MESSAGES = ("", "not implemented yet")
+# Keras re-raises an exception from a layer's call() with its message wrapped: "Exception
+# encountered when calling Dropout.call().\n\n<bold>MESSAGE</bold>\n\nArguments received by ...".
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_KERAS_CALL = re.compile(r"Exception encountered when calling [\w.]+\(\)\.\s*\n\s*\n(?P<inner>.*?)"
+                         r"(?:\n\s*\nArguments received by|\Z)", re.S)
 
 
 def is_stub_message(message) -> bool:
-    """Whether a NotImplementedError's message is the untouched stub's, not the student's own."""
-    return str(message or "").strip().strip("'\"").strip().lower() in STUB_MESSAGES
+    """Whether a NotImplementedError's message is the untouched stub's, not the student's own
+    (also inside Keras' wrapping of an exception raised in a layer's ``call``)."""
+    text = _ANSI.sub("", str(message or "")).strip()
+    wrapped = _KERAS_CALL.match(text)
+    if wrapped:
+        text = wrapped.group("inner").strip()
+    return text.strip("'\"").strip().lower() in STUB_MESSAGES
 
 
 def _largest_input(call) -> str:
