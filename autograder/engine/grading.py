@@ -26,6 +26,7 @@ from .sandbox.runner import Budget, SubmissionRun
 from autograder.exercises import template_of
 
 MAX_FEEDBACK = 6000
+MAX_PARALLEL = 4  # children of one `dlgrade check` at once, at most (each up to RLIMIT_AS)
 
 
 def private_paths(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -66,7 +67,7 @@ def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False,
         sandbox = starting.result()
     with sandbox:
         return grade_submission(loaded, rubric, reference, sandbox, hidden=hidden, figures=figures,
-                                parallel=os.cpu_count() or 1)
+                                parallel=min(os.cpu_count() or 1, MAX_PARALLEL))
 
 
 def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, reference: Reference,
