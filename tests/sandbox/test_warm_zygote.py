@@ -164,6 +164,7 @@ def test_a_daemon_that_dies_during_a_check_is_replaced(runtime):
 
 @linux
 def test_a_different_key_does_not_reuse(runtime, monkeypatch):
+    start = os.getcwd()
     with sandbox() as plain:
         plain_pid = plain.zygote_pid
     with sandbox(forbidden=("numpy.convolve",) + tuple(FORBIDDEN)) as other:
@@ -174,9 +175,13 @@ def test_a_different_key_does_not_reuse(runtime, monkeypatch):
     with sandbox() as third:
         assert third.zygote_pid not in (plain_pid, other.zygote_pid)
     monkeypatch.delenv("DLGRADE_MEMORY_MB")
+    monkeypatch.chdir(runtime)  # another working directory: another sys.path[0]
+    with sandbox() as fourth:
+        assert fourth.zygote_pid not in (plain_pid, other.zygote_pid, third.zygote_pid)
+    monkeypatch.chdir(start)
     with sandbox() as again:  # the first key's daemon is still there
         assert again.zygote_pid == plain_pid
-    assert len(set(daemons(runtime))) == 3
+    assert len(set(daemons(runtime))) == 4
 
 
 @linux

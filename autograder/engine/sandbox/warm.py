@@ -16,8 +16,9 @@ itself after ``DLGRADE_ZYGOTE_IDLE`` seconds (default 600) without a check.
 - Key (``key``): a hash of everything the zygote's state depends on: the package's code,
   the Python executable and version, the uid, what it preloads (Keras or not, the forbidden
   list its tripwires wrap), the environment it is started with (backend, thread and memory
-  variables, the test-only ``DLGRADE_SIMULATE_MISSING``) and the installed numeric libraries
-  (their folders' modification times). A zygote is never used for another key: each key has
+  variables, the test-only ``DLGRADE_SIMULATE_MISSING``), the installed numeric libraries
+  (their folders' modification times) and the working directory (``python -m`` puts it on
+  the zygote's ``sys.path``). A zygote is never used for another key: each key has
   its own socket.
 - One check at a time (``Lease``): a check holds the key's lock file (``flock``) for as long
   as it uses the zygote; a second check that finds it held starts a private zygote of its
@@ -118,7 +119,7 @@ def key(config: dict, env: dict) -> str:
     """The key of a zygote preloading ``config`` (``tensorflow``, ``forbidden``), started with ``env``."""
     parts = {"format": 1, "code": _package_digest(), "python": sys.executable,
              "version": sys.version, "uid": os.getuid(), "config": config, "env": env,
-             "libraries": _libraries()}
+             "libraries": _libraries(), "cwd": os.getcwd()}  # cwd: the zygote's sys.path[0]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
 
 
