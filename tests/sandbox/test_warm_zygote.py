@@ -254,3 +254,14 @@ def test_dlgrade_check_of_a_keras_assignment_reuses_the_zygote(runtime):
         assert result["score"] == result["max_score"]
     assert len(daemons(runtime)) == 1
     assert "session 2" in next(runtime.glob("*.log")).read_text()
+
+
+@linux
+def test_the_daemon_trusts_only_its_users_processes_outside_its_childrens_sessions():
+    import socket
+
+    mine, theirs = socket.socketpair()
+    with mine, theirs:
+        assert warm.trusted(mine, set())  # this process: the user's, no child of the daemon's
+        assert not warm.trusted(mine, {os.getsid(0)})  # a process in one of its children's sessions
+        assert not warm.trusted(mine, {os.getpid()})  # one of its children itself

@@ -71,7 +71,8 @@ def zygote_environment() -> dict[str, str]:
 
 
 class Sandbox:
-    """A zygote process plus the directory its children live in."""
+    """A zygote process plus the directory its children live in: its own, or with ``keep``
+    the user's warm zygote of the same key (``warm.py``), shared with later checks."""
 
     # ``tensorflow``: this assignment (or submission) needs Keras, on whichever backend is
     # selected (backends.py); the name predates the other backends and is kept for callers.
@@ -87,7 +88,8 @@ class Sandbox:
         self._buffer = b""
         self.zygote_pid: int | None = None
         self.session = 0
-        self.lease = warm.Lease.take(warm.key(self._preloads(), zygote_environment())) if keep else None
+        self.lease = (warm.Lease.take(warm.key(self._preloads(), zygote_environment()))
+                      if keep and warm.enabled() else None)
         if self.lease is None:
             self.run_root = tempfile.mkdtemp(prefix="dlgrade-")
             os.chmod(self.run_root, 0o700)
@@ -162,10 +164,13 @@ class Sandbox:
         while self.control is None:  # until the new daemon listens
             self.control = self.lease.connect()
             if self.control is None and (self.process.poll() is not None or time.monotonic() > deadline):
+                _kill_session(self.process.pid)
+                shutil.rmtree(run_root, ignore_errors=True)
                 raise GraderFault(f"the sandbox did not start: {self._log_tail()}")
             if self.control is None:
                 time.sleep(0.01)
         if self.lease.daemon_pid != self.process.pid:
+            _kill_session(self.process.pid)
             raise GraderFault("the sandbox did not start: another process answered on its socket")
         self.private = self._private + (run_root,)
         return self._read_reply(ZYGOTE_START_TIMEOUT)
@@ -315,6 +320,13 @@ class ChildProcess:
             return self.sandbox.reap(self.pid)
         except GraderFault:
             return {}
+
+
+def _kill_session(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def _deadline_reader(sock: socket.socket, deadline: float):
