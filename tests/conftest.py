@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Each `dlgrade check` a test runs starts and stops its own zygote: no warm zygote is left
+# running after the suite (tests/sandbox/test_warm_zygote.py turns it on for its tests).
+os.environ.setdefault("DLGRADE_KEEP_ZYGOTE", "0")
 
 from autograder.engine import course, grading, submission  # noqa: E402
 from autograder.engine.reference import Reference  # noqa: E402

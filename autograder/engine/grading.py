@@ -1,11 +1,14 @@
 """The grading pipeline for one submission: load -> run in sandbox -> compare -> result.
 
-``grade_file`` is what ``dlgrade check`` runs; batch grading calls ``grade_submission`` with
-a shared ``Sandbox`` and ``Reference`` so the zygote and the reference outputs are made once.
+``grade_file`` is what ``dlgrade check`` runs: with the user's warm zygote (kept between
+checks, ``sandbox/warm.py``) and the submission's groups of checks spread over the cores.
+Batch grading calls ``grade_submission`` with a shared ``Sandbox`` and ``Reference`` so the
+zygote and the reference outputs are made once per run (its jobs already use the cores).
 The result is a ``result.Result`` (the contract's result object, ``Result.to_json``).
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +27,7 @@ from .sandbox.runner import Budget, SubmissionRun
 from autograder.exercises import template_of
 
 MAX_FEEDBACK = 6000
+MAX_PARALLEL = 4  # children of one `dlgrade check` at once, at most (each up to RLIMIT_AS)
 
 
 def private_paths(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -33,16 +37,19 @@ def private_paths(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(str(p) for p in course.private_roots()) + cached + tuple(str(p) for p in extra)
 
 
-def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = (), tensorflow: bool = False) -> Sandbox:
-    """A zygote for ``rubric``; with TensorFlow preloaded if the rubric or ``tensorflow`` asks."""
+def make_sandbox(rubric: Rubric, extra_private: tuple[str, ...] = (), tensorflow: bool = False,
+                 keep: bool = False) -> Sandbox:
+    """A zygote for ``rubric``; with TensorFlow preloaded if the rubric or ``tensorflow`` asks;
+    with ``keep``, the user's warm zygote of that kind (``sandbox/warm.py``)."""
     return Sandbox(tensorflow=rubric.needs_tensorflow or tensorflow, forbidden=rubric.forbidden,
-                   private=private_paths(extra_private))
+                   private=private_paths(extra_private), keep=keep)
 
 
 def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False,
-               figures: Path | None = None) -> Result:
+               figures: Path | None = None, keep_zygote: bool = True) -> Result:
     """Grade one file; raises BadInput for a file we cannot grade, GraderFault for our bugs.
-    With ``figures``, checks that can draw a failed case save a PNG there."""
+    With ``figures``, checks that can draw a failed case save a PNG there. The zygote is the
+    user's warm one (``keep_zygote``, unless ``DLGRADE_KEEP_ZYGOTE=0``)."""
     assignment = course.get(assignment_name)
     if hidden:
         course.source().require_hidden()
@@ -50,7 +57,7 @@ def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False,
     loaded = submission_mod.load(path)
     # The zygote starts (importing TensorFlow if needed) while the reference is computed.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        starting = pool.submit(make_sandbox, rubric, (), loaded.uses_tensorflow)
+        starting = pool.submit(make_sandbox, rubric, (), loaded.uses_tensorflow, keep_zygote)
         try:
             reference = assignment.reference()
             for check in rubric.select(hidden):
@@ -60,11 +67,14 @@ def grade_file(assignment_name: str, path: str | Path, *, hidden: bool = False,
             raise
         sandbox = starting.result()
     with sandbox:
-        return grade_submission(loaded, rubric, reference, sandbox, hidden=hidden, figures=figures)
+        return grade_submission(loaded, rubric, reference, sandbox, hidden=hidden, figures=figures,
+                                parallel=min(os.cpu_count() or 1, MAX_PARALLEL))
 
 
 def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, reference: Reference,
-                     sandbox: Sandbox, *, hidden: bool = False, figures: Path | None = None) -> Result:
+                     sandbox: Sandbox, *, hidden: bool = False, figures: Path | None = None,
+                     parallel: int = 1) -> Result:
+    """Grade ``loaded``; ``parallel``: how many children (groups of checks) may run at once."""
     started = time.perf_counter()
     checks = rubric.select(hidden)
     figures = budget_for(figures)  # at most a few bounded plots per submission
@@ -73,30 +83,46 @@ def grade_submission(loaded: submission_mod.Submission, rubric: Rubric, referenc
     # submission sees in a hidden check reaches a visible check's feedback, and whatever it
     # did to grader objects handed to one function (e.g. an initializer of the grader's)
     # cannot change another function's checks. One time budget covers all the children.
+    # The groups of one wave (the visible ones, then the hidden ones) run at the same time
+    # when ``parallel`` > 1: each graded function appears once in a wave, so its deaths
+    # (``Budget.refusal``) count the same whatever the order.
     budget = Budget.for_checks(rubric.timeout)
     scenario_names = sorted({c.scenario for c in checks})
+    for check in checks:
+        reference.expected(check)  # computed here, once, never from the threads below
 
     def new_run() -> SubmissionRun:
         return SubmissionRun(sandbox, loaded.cells, rubric.functions, str(loaded.path),
                              scenario_names, budget)
 
-    run = new_run()
+    def grade_group(run: SubmissionRun, group: list[Check]) -> list[CheckResult]:
+        try:
+            return [grade_check(check, run, reference, rubric, load_report, figures) for check in group]
+        finally:
+            run.close()
+
+    first = new_run()
     by_number: dict = {}
     try:
-        load_report = run.load()
+        load_report = first.load()
+        fatal = first.fatal  # a file that cannot be loaded is not retried
         groups: dict = {}
         for check in checks:
             groups.setdefault((check.hidden, check.function), []).append(check)
-        for index, key in enumerate(sorted(groups, key=lambda k: k[0])):  # stable: visible first
-            if index:
-                run.close()  # one child at a time
-                fatal, run = run.fatal, new_run()
-                run.fatal = fatal  # a file that cannot be loaded is not retried
-            for check in groups[key]:
-                by_number[id(check)] = grade_check(check, run, reference, rubric, load_report,
-                                                   figures)
+        waves = [[groups[k] for k in groups if not k[0]], [groups[k] for k in groups if k[0]]]
+        workers = 1 if figures is not None else max(1, parallel)  # plots: one thread draws
+        for wave in filter(None, waves):
+            runs = []
+            for _group in wave:
+                run, first = first or new_run(), None
+                run.fatal = fatal
+                runs.append(run)
+            with ThreadPoolExecutor(max_workers=min(workers, len(wave))) as pool:
+                for group, results in zip(wave, pool.map(grade_group, runs, wave)):
+                    by_number.update({id(c): r for c, r in zip(group, results)})
     finally:
-        run.close()
+        if first is not None:
+            first.close()
     return Result.of(rubric.assignment, checks, [by_number[id(check)] for check in checks],
                      round(time.perf_counter() - started, 3), load_summary(loaded, load_report),
                      {"sandbox": dict(getattr(sandbox, "layers", {}))})  # what every child had

@@ -259,7 +259,10 @@ def run_cli(submission: Path, workdir: Path, label: str) -> Run:
     spec = {
         "cmd": [sys.executable, "-m", "autograder", "check", "conv_padding", str(submission), "--json", "--hidden"],
         "cwd": str(REPO),
-        "env": {"DLGRADE_ATTACK_RUN_TAG": tag},
+        # A private zygote per run (no warm one kept for the next check): every process
+        # the run started must be gone when it ends (tests/sandbox/test_warm_zygote.py
+        # covers the kept zygote).
+        "env": {"DLGRADE_ATTACK_RUN_TAG": tag, "DLGRADE_KEEP_ZYGOTE": "0"},
         "timeout": CLI_TIMEOUT,
         "grace": STRAY_GRACE,
         "stdout": str(workdir / "stdout"),

@@ -6,6 +6,10 @@ one submission (``runner.py``): it forks a child, loads the submission into it, 
 request per check, and when the child dies (crash, ``os._exit``, timeout, memory, a
 malformed reply) it reports the failure for that check and starts a fresh child for the
 next one. ``ChildProcess.request`` reads a reply within the caller's size bounds only.
+
+``Sandbox(keep=True)`` (what ``dlgrade check`` asks for) uses the user's warm zygote of the
+same key instead (``warm.py``): connecting to it, or starting it when there is none, as a
+daemon that stays for the next check; closing the sandbox then closes the connection only.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 
 from autograder.engine import backends
 from autograder.engine.errors import GraderFault
-from . import wire
+from . import warm, wire
 from .limits import Limits
 from .replies import MALFORMED
 
@@ -67,47 +71,113 @@ def zygote_environment() -> dict[str, str]:
 
 
 class Sandbox:
-    """A zygote process plus the directory its children live in."""
+    """A zygote process plus the directory its children live in: its own, or with ``keep``
+    the user's warm zygote of the same key (``warm.py``), shared with later checks."""
 
     # ``tensorflow``: this assignment (or submission) needs Keras, on whichever backend is
     # selected (backends.py); the name predates the other backends and is kept for callers.
     def __init__(self, *, tensorflow: bool, forbidden: tuple[str, ...] = (),
-                 private: tuple[str, ...] = (), limits: Limits | None = None) -> None:
+                 private: tuple[str, ...] = (), limits: Limits | None = None,
+                 keep: bool = False) -> None:
         self.tensorflow = tensorflow
         self.forbidden = tuple(forbidden)
         self.limits = limits or Limits.from_env()
-        self.run_root = tempfile.mkdtemp(prefix="dlgrade-")
-        os.chmod(self.run_root, 0o700)
-        self.private = tuple(private) + (self.run_root,)
         self.lock = threading.Lock()
         self.process: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self._buffer = b""
-        self.start()
+        self.zygote_pid: int | None = None
+        self.session = 0
+        self.lease = (warm.Lease.take(warm.key(self._preloads(), zygote_environment()))
+                      if keep and warm.enabled() else None)
+        if self.lease is None:
+            self.run_root = tempfile.mkdtemp(prefix="dlgrade-")
+            os.chmod(self.run_root, 0o700)
+            self._log_path = os.path.join(self.run_root, "zygote.log")
+            self._private = tuple(private) + (self.run_root,)
+        else:  # the warm zygote's run directory is its own (its ready message names it)
+            self.run_root = None
+            self._log_path = self.lease.log_path
+            self._private = tuple(private) + (self.lease.folder,)
+        self.private = self._private
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
 
     # --- zygote lifecycle -----------------------------------------------------------
 
-    def start(self) -> None:
-        parent_end, zygote_end = socket.socketpair()
-        config = {"tensorflow": self.tensorflow, "forbidden": self.forbidden,
-                  "run_root": self.run_root}
-        env = zygote_environment()
-        self._log_path = os.path.join(self.run_root, "zygote.log")
-        with open(self._log_path, "ab") as log:
-            self.process = subprocess.Popen(
+    def _preloads(self) -> dict:
+        return {"tensorflow": self.tensorflow, "forbidden": self.forbidden}
+
+    def _launch(self, control_fd: int, config: dict, log_mode: str) -> subprocess.Popen:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_APPEND if log_mode == "ab" else os.O_TRUNC)
+        with open(os.open(self._log_path, flags, 0o600), log_mode) as log:
+            return subprocess.Popen(
                 [sys.executable, "-m", "autograder.engine.sandbox.zygote",
-                 str(zygote_end.fileno()), json.dumps(config)],
-                pass_fds=[zygote_end.fileno()], stdin=subprocess.DEVNULL,
-                stdout=log, stderr=log, env=env, start_new_session=True)
-        zygote_end.close()
-        self.control = parent_end
+                 str(control_fd), json.dumps(config)],
+                pass_fds=[control_fd], stdin=subprocess.DEVNULL,
+                stdout=log, stderr=log, env=zygote_environment(), start_new_session=True)
+
+    def start(self) -> None:
         self._buffer = b""
-        ready = self._read_reply(ZYGOTE_START_TIMEOUT)
+        if self.lease is not None:
+            ready = self._attach()
+        else:
+            parent_end, zygote_end = socket.socketpair()
+            self.process = self._launch(zygote_end.fileno(),
+                                        dict(self._preloads(), run_root=self.run_root), "ab")
+            zygote_end.close()
+            self.control = parent_end
+            ready = self._read_reply(ZYGOTE_START_TIMEOUT)
         if not ready.get("ready"):
             raise GraderFault(f"the sandbox did not start: {self._log_tail()}")
         self.layers = dict(ready.get("layers") or {})  # what every child has (layers.py)
+        self.zygote_pid = ready.get("pid")
+        self.session = ready.get("session", 1)  # the how-manieth check a warm zygote serves
+
+    def _attach(self) -> dict:
+        """Connect to the warm zygote of this key, or start one (``warm.py``); its ready message."""
+        self.control = self.lease.connect()
+        if self.control is not None:
+            try:
+                ready = self._read_reply(warm.ATTACH_TIMEOUT)
+                run_root = ready.get("run_root")
+                if ready.get("ready") and isinstance(run_root, str) and os.path.isabs(run_root):
+                    self.private = self._private + (run_root,)
+                    return ready
+            except (GraderFault, ValueError, AttributeError):
+                pass
+            self.control.close()  # stale: it did not answer, or not as a zygote of ours
+            self.control = None
+        run_root = tempfile.mkdtemp(prefix="dlgrade-")
+        os.chmod(run_root, 0o700)
+        listener = self.lease.bind()  # also stops a stale daemon and removes its socket
+        try:
+            config = dict(self._preloads(), run_root=run_root, listen=True, idle_s=warm.idle_seconds(),
+                          socket=self.lease.socket_path, lock=self.lease.lock_path)
+            self.process = self._launch(listener.fileno(), config, "wb")
+        finally:
+            listener.close()
+        deadline = time.monotonic() + ZYGOTE_START_TIMEOUT
+        while self.control is None:  # until the new daemon listens
+            self.control = self.lease.connect()
+            if self.control is None and (self.process.poll() is not None or time.monotonic() > deadline):
+                _kill_session(self.process.pid)
+                shutil.rmtree(run_root, ignore_errors=True)
+                raise GraderFault(f"the sandbox did not start: {self._log_tail()}")
+            if self.control is None:
+                time.sleep(0.01)
+        if self.lease.daemon_pid != self.process.pid:
+            _kill_session(self.process.pid)
+            raise GraderFault("the sandbox did not start: another process answered on its socket")
+        self.private = self._private + (run_root,)
+        return self._read_reply(ZYGOTE_START_TIMEOUT)
 
     def alive(self) -> bool:
+        if self.lease is not None:  # the daemon is not ours to poll; a failed request tells
+            return self.control is not None
         return self.process is not None and self.process.poll() is None
 
     def _log_tail(self) -> str:
@@ -154,6 +224,9 @@ class Sandbox:
         if self.control is not None:
             self.control.close()
             self.control = None
+        if self.lease is not None:  # the warm zygote stays; it kills this check's children
+            self.process = None
+            return
         if self.process is not None:
             try:
                 self.process.wait(timeout=10)
@@ -164,7 +237,10 @@ class Sandbox:
 
     def close(self) -> None:
         self._stop_zygote()
-        shutil.rmtree(self.run_root, ignore_errors=True)
+        if self.lease is not None:
+            self.lease.release()
+        elif self.run_root:
+            shutil.rmtree(self.run_root, ignore_errors=True)
 
     def __enter__(self) -> "Sandbox":
         return self
@@ -244,6 +320,13 @@ class ChildProcess:
             return self.sandbox.reap(self.pid)
         except GraderFault:
             return {}
+
+
+def _kill_session(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def _deadline_reader(sock: socket.socket, deadline: float):

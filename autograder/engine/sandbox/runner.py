@@ -7,6 +7,7 @@ child takes (its loads, re-loads after a death, its checks) is charged to one pe
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -23,7 +24,9 @@ class Budget:
     after ``max_deaths`` children died (crash, exit, timeout, malformed reply) in one graded
     function's checks, that function's remaining checks do not run (other functions' do: one
     mistake, one check). Environment overrides: DLGRADE_LOAD_TIMEOUT, DLGRADE_SUBMISSION_BUDGET,
-    DLGRADE_MAX_DEATHS (seconds, seconds, count).
+    DLGRADE_MAX_DEATHS (seconds, seconds, count). Children running at the same time (groups of
+    checks spread over the cores, ``grading.py``) are each charged their own time: the budget
+    bounds the sum, so parallel groups never let a submission take more.
     """
 
     load_s: float
@@ -31,6 +34,7 @@ class Budget:
     max_deaths: int = 3
     spent_s: float = 0.0
     deaths: dict = field(default_factory=dict)  # graded function -> children that died
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def for_checks(cls, check_timeout: float) -> "Budget":
@@ -44,7 +48,12 @@ class Budget:
         return max(self.total_s - self.spent_s, 0.0)
 
     def died(self, function: str) -> None:
-        self.deaths[function] = self.deaths.get(function, 0) + 1
+        with self.lock:
+            self.deaths[function] = self.deaths.get(function, 0) + 1
+
+    def charge(self, seconds: float) -> None:
+        with self.lock:
+            self.spent_s += seconds
 
     def refusal(self, function: str) -> str | None:
         """Why no further request for ``function`` may run, or None."""
@@ -98,7 +107,7 @@ class SubmissionRun:
             self.child = None
             raise
         finally:
-            self.budget.spent_s += time.monotonic() - started
+            self.budget.charge(time.monotonic() - started)
 
     def _ensure_child(self, function: str = "") -> None:
         if self.fatal:
@@ -116,7 +125,8 @@ class SubmissionRun:
             report = replies.check_load_report(reply, self.cells, self.functions)
         except ChildDied as death:
             if cut_short and self.budget.remaining() < 0.5:  # the budget ran out, not the load
-                self.budget.deaths[function] -= 1
+                with self.budget.lock:
+                    self.budget.deaths[function] -= 1
                 raise ChildDied(self.budget.refusal(function)) from None
             self.fatal = f"while loading your file, {death.reason}"
             raise ChildDied(self.fatal) from None

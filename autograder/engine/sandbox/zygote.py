@@ -32,7 +32,14 @@ their own directory; each child directory stays ``0700``.
 
 Requests: ``{"op": "spawn", "config": {...}}`` -> ``{"pid": P, "workdir": D}``;
 ``{"op": "wait", "pid": P}`` -> ``{"status": ...}`` (reaps the child, removes its directory).
-When the control socket closes, the zygote kills its children and exits.
+When the control socket closes, the zygote kills its children and exits (``os._exit`` after
+flushing its log: an interpreter shutdown with TensorFlow loaded takes seconds).
+
+Kept warm (``warm.py``, config ``"listen": true``): ``FD`` is a listening Unix socket instead,
+and the zygote serves one connection after another, each like the socketpair above (its ready
+message also names the run directory and counts the sessions); when a connection closes it
+kills that connection's children and waits for the next; after ``idle_s`` without one it
+leaves (``warm.may_leave``).
 """
 from __future__ import annotations
 
@@ -45,7 +52,7 @@ import sys
 import tempfile
 
 from autograder.engine import backends
-from . import layers
+from . import layers, warm
 
 
 def _preload(config: dict) -> None:
@@ -72,11 +79,14 @@ def _describe_status(status: int) -> dict:
 
 
 class Zygote:
-    def __init__(self, control: socket.socket, config: dict, layers: dict | None = None) -> None:
+    def __init__(self, control: socket.socket, config: dict, layers: dict | None = None,
+                 ready: dict | None = None) -> None:
         self.control = control
         self.config = config
         self.layers = layers or {}
+        self.ready = dict(ready or {})  # more for the ready message
         self.children: dict[int, str] = {}  # pid -> workdir
+        self.spawned: set[int] = set()  # every child's pid (its session's id too)
         self.buffer = b""
 
     def read_request(self) -> tuple[dict | None, list[int]]:
@@ -108,6 +118,7 @@ class Zygote:
                 os._exit(70)
         os.close(fd)
         self.children[pid] = workdir
+        self.spawned.add(pid)
         return {"pid": pid, "workdir": workdir}
 
     def wait(self, pid: int) -> dict:
@@ -130,7 +141,7 @@ class Zygote:
             shutil.rmtree(workdir, ignore_errors=True)
 
     def serve(self) -> None:
-        self.reply({"ready": True, "pid": os.getpid(), "layers": self.layers})
+        self.reply(dict(self.ready, ready=True, pid=os.getpid(), layers=self.layers))
         while True:
             request, fds = self.read_request()
             if request is None:
@@ -145,25 +156,67 @@ class Zygote:
                 self.reply({"error": "bad request"})
 
 
-def main(argv: list[str]) -> int:
-    fd, config = int(argv[1]), json.loads(argv[2])
-    control = socket.socket(fileno=fd)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    layers.simulate_missing()  # test-only switch: can only remove layers (and says so)
-    _preload(config)
-    os.chmod(config["run_root"], 0o711)
-    found = layers.probe(config["run_root"])
-    layers.require(found)
-    zygote = Zygote(control, config, found)
+def _session(zygote: Zygote) -> None:
     try:
         zygote.serve()
     except (OSError, ValueError):
         pass
     finally:
         zygote.shutdown()
+
+
+def serve_warm(listener: socket.socket, config: dict, found: dict) -> None:
+    """Serve one connection after another until idle for ``idle_s`` (``warm.py``)."""
+    listener.settimeout(float(config.get("idle_s", warm.IDLE_S)))
+    spawned: set[int] = set()
+    sessions = 0
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except socket.timeout:
+            if warm.may_leave(config):
+                return
+            continue
+        with conn:
+            if not warm.trusted(conn, spawned):
+                print("refused a connection", flush=True)
+                continue
+            conn.settimeout(None)
+            sessions += 1
+            print(f"session {sessions}", flush=True)
+            zygote = Zygote(conn, config, found, {"run_root": config["run_root"], "session": sessions})
+            _session(zygote)
+            spawned |= zygote.spawned
+
+
+def main(argv: list[str]) -> int:
+    fd, config = int(argv[1]), json.loads(argv[2])
+    control = socket.socket(fileno=fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if config.get("listen"):
+        control.listen(8)  # at once: the check that started it connects while it preloads
+    try:
+        layers.simulate_missing()  # test-only switch: can only remove layers (and says so)
+        _preload(config)
+        os.chmod(config["run_root"], 0o711)
+        found = layers.probe(config["run_root"])
+        layers.require(found)
+        if config.get("listen"):
+            print(f"zygote {os.getpid()} ready", flush=True)
+            serve_warm(control, config, found)
+        else:
+            _session(Zygote(control, config, found))
+    finally:
         shutil.rmtree(config["run_root"], ignore_errors=True)  # also when the parent was killed
+        sys.stdout.flush()
+        sys.stderr.flush()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    # Leave without the interpreter's shutdown: with TensorFlow loaded it takes seconds.
+    code = 70
+    try:
+        code = main(sys.argv)
+    finally:
+        os._exit(code)
