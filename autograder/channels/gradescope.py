@@ -138,7 +138,8 @@ def run(assignment_name: str, root: Path) -> dict:
     print(f"dlgrade: grading {assignment_name} with the course in {course.ROOT}")
     try:
         path = find_submission(root / "submission", assignment_name)
-        result = grading.grade_file(assignment_name, path, hidden=True)
+        # One submission per container: no warm zygote left behind for later checks.
+        result = grading.grade_file(assignment_name, path, hidden=True, keep_zygote=False)
     except BadInput as exc:  # the student's file, not the grader: score 0 with the reason
         result = Result.unreadable(rubric, True, str(exc))
     results = result.to_gradescope()
