@@ -131,8 +131,8 @@ def test_a_forbidden_jax_function_trips_in_the_sandbox(grade, tmp_path):
 # expected_by_backend.json names, each with its reason (a submission whose own code does not
 # run on that backend, e.g. NumPy gradients handed to PyTorch's optimizers). One subprocess
 # per part, two at a time. Each sandboxed child compiles JAX's programs anew (README), so the
-# optimizers' 20 mistakes take most of the 17 CPU-minutes the three corpora cost under JAX here, too much
-# for CI's 90 minutes next to the rest: CI grades the initializers' and regularization's
+# optimizers' 20 mistakes take most of the 17 CPU-minutes the three corpora cost under JAX
+# here, too much for CI's 90 minutes next to the rest: CI grades the initializers' and regularization's
 # corpora and the optimizers' solution and stub under JAX, and DLGRADE_SLOW_BACKEND_TESTS=1
 # adds the optimizers' corpus (run by hand: README).
 SLOW = os.environ.get("DLGRADE_SLOW_BACKEND_TESTS") == "1"
