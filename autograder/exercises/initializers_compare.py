@@ -102,8 +102,7 @@ def _floating(values, what: str, shape=None) -> tuple[np.ndarray | None, str | N
     if not isinstance(values, np.ndarray):
         return None, _("{what}: expected an array, got {type}").format(what=what, type=type(values).__name__)
     if shape is not None and values.shape != tuple(shape):
-        return None, _("{what}: expected shape {expected}, got {got}").format(
-            what=what, expected=tuple(shape), got=values.shape)
+        return None, _("{what}: expected shape {expected}, got {got}").format(what=what, expected=tuple(shape), got=values.shape)
     if values.dtype.kind not in "f":
         return None, _("{what}: expected floating-point values, got dtype {dtype} "
                        "(return floats, e.g. .astype(dtype))").format(what=what, dtype=values.dtype)
@@ -395,8 +394,7 @@ def chain_compare(expected, got, call: Call) -> str | None:
                  "with W{next} the initializer's matrix number {next}: {mismatch}.").format(
                      next=layer + 1, activation=activation, layer=layer, mismatch=mismatch)
         if _close(acts[layer], previous @ w):
-            text += _(" It equals layer {layer} @ W{next}: the activation is missing.").format(
-                layer=layer, next=layer + 1)
+            text += _(" It equals layer {layer} @ W{next}: the activation is missing.").format(layer=layer, next=layer + 1)
         elif _close(acts[layer], g(previous @ w.T)):
             text += _(" It equals the activation of layer @ W transposed: use Keras' row "
                       "convention a = g(a_prev @ W).")
@@ -463,8 +461,7 @@ def stats_compare(expected, got, call: Call) -> str | None:
     for layer, (m, r) in enumerate(zip(mine, theirs), start=1):
         problems = []
         if abs(m["std"] / r["std"] - 1.0) > 0.05:
-            problems.append(_("standard deviation {got} (expected about {expected})").format(
-                got=_g(m["std"]), expected=_g(r["std"])))
+            problems.append(_("standard deviation {got} (expected about {expected})").format(got=_g(m["std"]), expected=_g(r["std"])))
         if abs(m["mean"] - r["mean"]) > 0.05 * max(r["std"], abs(r["mean"])):
             problems.append(_("mean {got} (expected about {expected})").format(got=_g(m["mean"]), expected=_g(r["mean"])))
         if activation == "sigmoid":
@@ -496,6 +493,6 @@ def activation_seeding_compare(expected, got, call: Call) -> str | None:
         return _("two runs with seed={seed} (and the same weights) gave different activations: draw "
                  "the inputs from a generator seeded with seed, np.random.default_rng(seed)").format(seed=seed)
     if np.array_equal(first, other):
-        return _("seed={seed} and seed={other} gave the same activations: the inputs must depend on "
-                 "seed").format(seed=seed, other=seed + 1)
+        return _("seed={seed} and seed={other} gave the same activations: the inputs must depend on seed").format(
+            seed=seed, other=seed + 1)
     return None
