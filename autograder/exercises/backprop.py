@@ -372,5 +372,6 @@ def compare_dW_db_from_dz(expected, got, call: Call) -> str | None:
     message = compare_values(got["linear_on_dz"], got["activation"], where="(dW, db)")
     if message:
         return _("{message}, compared with your own (dW, db) of a linear layer given da = dz = "
-                 "activation_backward(da, z, activation): dW and db do not use dz = da * g'(z)").format(message=message)
+                 "{call}: dW and db do not use dz = da * g'(z)").format(
+                     message=message, call="activation_backward(da, z, activation)")
     return None
