@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from autograder.engine import course, grading, report, submission
+from autograder.engine import course, grading, i18n, report, submission
+from autograder.engine.i18n import _
 from autograder.engine.errors import BadInput, GraderFault
 from autograder.engine.reference import Reference
 from autograder.engine.result import Result
@@ -66,7 +67,10 @@ class BatchGrader:
         if previous is None:
             return False
         extra = previous.extra_data
-        return extra.get("sha256") == sha256 and extra.get("rubric_version") == self.version(item.assignment)
+        # The feedback's words are in the language it was graded in (a result from before the
+        # language was recorded is English): another language regrades (the scores are equal).
+        return (extra.get("sha256") == sha256 and extra.get("rubric_version") == self.version(item.assignment)
+                and extra.get("lang", i18n.SOURCE_LANGUAGE) == i18n.current())
 
     def prepare(self, items: list[Item]) -> None:
         """Decide what needs grading, start the zygotes it needs (in the background) and
@@ -91,8 +95,8 @@ class BatchGrader:
             except BadInput as exc:
                 self._loaded[item] = exc
             except Exception as exc:  # whatever a hostile file trips in a parser: bad input
-                self._loaded[item] = BadInput(f"{item.path.name}: could not be read "
-                                              f"({type(exc).__name__})")
+                self._loaded[item] = BadInput(_("{name}: could not be read ({error})").format(
+                    name=item.path.name, error=type(exc).__name__))
             else:
                 self.sandbox(item.assignment, self._loaded[item].uses_tensorflow, wait=False)
         for name in sorted({i.assignment for i in self._loaded}):
@@ -131,10 +135,11 @@ class BatchGrader:
                                                   hidden=self.hidden,
                                                   figures=self.outputs.folder(item.out_folder))
             if item.out_folder != item.student:
-                result = result.with_note(f"Note: the name '{item.student}' cannot be a folder name as it "
-                                          f"is; these results are in the folder '{item.out_folder}'.")
+                result = result.with_note(_("Note: the name '{student}' cannot be a folder name as it "
+                                            "is; these results are in the folder '{folder}'.").format(
+                                                student=item.student, folder=item.out_folder))
             result = result.with_extra(student=item.student, folder=item.out_folder, sha256=self._hashes[item],
-                                       rubric_version=self.version(item.assignment))
+                                       rubric_version=self.version(item.assignment), lang=i18n.current())
             self.outputs.write(item.out_folder, result, report.to_markdown(result))
         except GraderFault as exc:
             return Outcome(item, fault=str(exc))

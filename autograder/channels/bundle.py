@@ -25,6 +25,7 @@ from pathlib import Path
 from autograder.engine import course
 from . import fixtures, release
 from autograder.engine.errors import BadInput
+from autograder.engine.i18n import _
 
 # Never shipped: the folders of the private score files inside the package (the rubric
 # modules: hidden checks, mistake models; declared in course.Assignment.private_score_files),
@@ -39,10 +40,10 @@ def build(out: Path, names: list[str] | None = None) -> list[str]:
     assignments it holds. Raises BadInput for a bad folder or an assignment that cannot be bundled."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise BadInput(f"{out} already exists and is not an empty folder; choose a new one")
+        raise BadInput(_("{out} already exists and is not an empty folder; choose a new one").format(out=out))
     chosen = [course.get(n) for n in names] if names else [a for a in course.ASSIGNMENTS if a.available]
     if not chosen:
-        raise BadInput("no assignment is available to bundle")
+        raise BadInput(_("no assignment is available to bundle"))
     exported, problems = [], []
     for assignment in chosen:
         try:
@@ -50,7 +51,7 @@ def build(out: Path, names: list[str] | None = None) -> list[str]:
         except fixtures.NotBundleable as exc:
             problems.append(str(exc))
     if problems:
-        raise BadInput("cannot bundle: " + "; ".join(problems))
+        raise BadInput(_("cannot bundle: {problems}").format(problems="; ".join(problems)))
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:

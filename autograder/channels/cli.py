@@ -26,7 +26,7 @@ def cmd_list(args) -> int:
         table.add_column(column)
     for assignment in course.ASSIGNMENTS:
         if not assignment.available:
-            missing = course.source().unavailable
+            missing = _(course.source().unavailable)
             table.add_row(assignment.name, assignment.title, f"[dim]{missing}[/dim]", "-", "-")
             continue
         rubric = assignment.rubric()
@@ -75,12 +75,13 @@ def require_full_sandbox(allow_weak: bool) -> None:
     try:
         found = json.loads(probe.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
-        raise GraderFault(f"could not probe the sandbox: {probe.stderr.strip()[-500:]}") from None
+        raise GraderFault(_("could not probe the sandbox: {error}").format(error=probe.stderr.strip()[-500:])) from None
     if found.get("full"):
         return
     if not allow_weak:
-        raise BadInput(f"refusing to grade with a weak sandbox ({layers.describe(found)}); run as root on "
-                       "Linux with Landlock and seccomp, or pass --allow-weak-sandbox to accept it")
+        raise BadInput(_("refusing to grade with a weak sandbox ({layers}); run as root on "
+                         "Linux with Landlock and seccomp, or pass --allow-weak-sandbox to accept it").format(
+                             layers=layers.describe(found)))
     _warn_if_weak(found)
 
 
@@ -90,8 +91,8 @@ def cmd_grade(args) -> int:
     from . import batch, gradebook
     from .outputs import OutputFolder
 
-    course.source().require_solutions("grading a class needs the course's solutions, which a student "
-                                      "bundle does not have")
+    course.source().require_solutions(_("grading a class needs the course's solutions, which a student "
+                                        "bundle does not have"))
     if bool(args.submissions) == bool(args.nbgrader):
         raise BadInput(_("give either SUBMISSIONS or --nbgrader COURSE_DIR"))
     if args.nbgrader:
@@ -160,15 +161,16 @@ def cmd_release(args) -> int:
     if args.check:
         problems = catalogs.check_all()
         if paths:
-            print("out of date (run `dlgrade release`):", *map(str, paths), sep="\n  ")
+            print(_("out of date (run `dlgrade release`):"), *map(str, paths), sep="\n  ")
         if problems:
-            print("message catalogs (autograder/locale) to fix:", *problems, sep="\n  ")
+            print(_("message catalogs (autograder/locale) to fix:"), *problems, sep="\n  ")
         if paths or problems:
             return 1
-        print("assignments/ and nbgrader/ are up to date with solutions/")
+        print(_("assignments/ and nbgrader/ are up to date with solutions/"))
         return 0
     paths += catalogs.compile_all()
-    print("\n".join(f"wrote {p}" for p in paths) or "assignments/ and nbgrader/ were already up to date")
+    print("\n".join(_("wrote {path}").format(path=p) for p in paths)
+          or _("assignments/ and nbgrader/ were already up to date"))
     return 0
 
 
@@ -176,8 +178,9 @@ def cmd_bundle(args) -> int:
     from . import bundle
 
     names = bundle.build(Path(args.student), args.assignment or None)
-    print(f"wrote the student bundle {args.student} ({', '.join(names)}): no solutions, no rubrics, "
-          f"no hidden checks; students install it with `pip install {args.student}`")
+    print(_("wrote the student bundle {out} ({names}): no solutions, no rubrics, "
+            "no hidden checks; students install it with `pip install {out}`").format(
+                out=args.student, names=", ".join(names)))
     return 0
 
 
@@ -186,73 +189,89 @@ def cmd_gradescope(args) -> int:
 
     if args.run:
         result = gradescope.run(args.assignment, gradescope.autograder_root(args.root))
-        print(f"score {result['score']:g} / {result['extra_data']['max_score']:g}")
+        print(_("score {score} / {max_score}").format(score=f"{result['score']:g}",
+                                                      max_score=f"{result['extra_data']['max_score']:g}"))
         _warn_if_weak(result["extra_data"].get("sandbox"))
         return 0
     if not args.out:
-        raise BadInput("--out is required (the autograder .zip to write)")
+        raise BadInput(_("--out is required (the autograder .zip to write)"))
     path = gradescope.build_zip(args.assignment, Path(args.out))
-    print(f"wrote {path}: upload it as the Gradescope autograder of {args.assignment}")
+    print(_("wrote {path}: upload it as the Gradescope autograder of {assignment}").format(
+        path=path, assignment=args.assignment))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dlgrade", description="Deep-learning course autograder")
+    parser = argparse.ArgumentParser(prog="dlgrade", description=_("Deep-learning course autograder"))
     commands = parser.add_subparsers(dest="command", required=True)
 
-    listing = commands.add_parser("list", help="assignments, their graded items and points")
+    listing = commands.add_parser("list", help=_("assignments, their graded items and points"))
     listing.set_defaults(func=cmd_list)
 
-    check = commands.add_parser("check", help="grade one .py or .ipynb file")
+    check = commands.add_parser("check", help=_("grade one .py or .ipynb file"))
     check.add_argument("assignment")
-    check.add_argument("path", nargs="?", help="default: assignments/ASSIGNMENT.py")
-    check.add_argument("--json", action="store_true", help="print only the result object")
-    check.add_argument("--hidden", action="store_true", help="also run the hidden checks")
-    check.add_argument("--lang", help="the language of the report: en or ko (default: $DLGRADE_LANG, "
-                                      "else the locale, else English)")
-    check.add_argument("--plots", metavar="DIR", help="save a plot of failed cases that have one "
-                                                      "(optimizer paths) into DIR")
+    check.add_argument("path", nargs="?", help=_("default: assignments/ASSIGNMENT.py"))
+    check.add_argument("--json", action="store_true", help=_("print only the result object"))
+    check.add_argument("--hidden", action="store_true", help=_("also run the hidden checks"))
+    check.add_argument("--lang", help=_("the language of the report: en or ko (default: $DLGRADE_LANG, "
+                                      "else the locale, else English)"))
+    check.add_argument("--plots", metavar="DIR", help=_("save a plot of failed cases that have one "
+                                                      "(optimizer paths) into DIR"))
     check.set_defaults(func=cmd_check)
 
-    grade = commands.add_parser("grade", help="grade a whole class into a gradebook")
+    grade = commands.add_parser("grade", help=_("grade a whole class into a gradebook"))
     grade.add_argument("submissions", nargs="?",
-                       help="folder of <student>/ folders, nbgrader's submitted/, or <student>.zip")
-    grade.add_argument("--out", help="where results, gradebook.csv and summary.md go "
-                                     "(with --nbgrader default: COURSE_DIR/dlgrade)")
+                       help=_("folder of <student>/ folders, nbgrader's submitted/, or <student>.zip"))
+    grade.add_argument("--out", help=_("where results, gradebook.csv and summary.md go "
+                                     "(with --nbgrader default: COURSE_DIR/dlgrade)"))
     grade.add_argument("--nbgrader", metavar="COURSE_DIR",
-                       help="grade COURSE_DIR/submitted/*/A/ and write the scores into its nbgrader gradebook")
-    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel submissions (default: cores)")
-    grade.add_argument("--assignment", help="grade only this assignment")
-    grade.add_argument("--hidden", action="store_true", help="also run the hidden checks")
-    grade.add_argument("--lang", help="the language of the feedback and summary: en or ko (default: "
-                                      "$DLGRADE_LANG, else the locale, else English)")
-    grade.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+                       help=_("grade COURSE_DIR/submitted/*/A/ and write the scores into its nbgrader gradebook"))
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help=_("parallel submissions (default: cores)"))
+    grade.add_argument("--assignment", help=_("grade only this assignment"))
+    grade.add_argument("--hidden", action="store_true", help=_("also run the hidden checks"))
+    grade.add_argument("--lang", help=_("the language of the feedback and summary: en or ko (default: "
+                                      "$DLGRADE_LANG, else the locale, else English)"))
+    grade.add_argument("--force", action="store_true", help=_("regrade even unchanged submissions"))
     grade.add_argument("--allow-weak-sandbox", action="store_true",
-                       help="grade even where Landlock, seccomp or the child's own uid is missing "
-                            "(not root, an old kernel, macOS); every result says which layers were active")
+                       help=_("grade even where Landlock, seccomp or the child's own uid is missing "
+                            "(not root, an old kernel, macOS); every result says which layers were active"))
     grade.set_defaults(func=cmd_grade)
 
-    rel = commands.add_parser("release", help="regenerate assignments/ from solutions/")
-    rel.add_argument("--check", action="store_true", help="fail if assignments/ is out of date")
+    rel = commands.add_parser("release", help=_("regenerate assignments/ from solutions/"))
+    rel.add_argument("--check", action="store_true", help=_("fail if assignments/ is out of date"))
     rel.set_defaults(func=cmd_release)
 
-    bundle = commands.add_parser("bundle", help="write what students get: stubs, the grader, public checks")
-    bundle.add_argument("--student", required=True, metavar="OUT", help="the folder to create")
-    bundle.add_argument("--assignment", action="append", help="only this assignment (repeatable)")
+    bundle = commands.add_parser("bundle", help=_("write what students get: stubs, the grader, public checks"))
+    bundle.add_argument("--student", required=True, metavar="OUT", help=_("the folder to create"))
+    bundle.add_argument("--assignment", action="append", help=_("only this assignment (repeatable)"))
     bundle.set_defaults(func=cmd_bundle)
 
-    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder zip")
+    gradescope = commands.add_parser("gradescope", help=_("build a Gradescope autograder zip"))
     gradescope.add_argument("assignment")
-    gradescope.add_argument("--out", help="the .zip to write (e.g. autograder.zip)")
+    gradescope.add_argument("--out", help=_("the .zip to write (e.g. autograder.zip)"))
     gradescope.add_argument("--run", action="store_true",
-                            help="inside Gradescope: grade ROOT/submission into ROOT/results/results.json")
-    gradescope.add_argument("--root", help="with --run: the autograder root (default $DLGRADE_AUTOGRADER_ROOT "
-                                           "or /autograder)")
+                            help=_("inside Gradescope: grade ROOT/submission into ROOT/results/results.json"))
+    gradescope.add_argument("--root", help=_("with --run: the autograder root (default $DLGRADE_AUTOGRADER_ROOT "
+                                           "or /autograder)"))
     gradescope.set_defaults(func=cmd_gradescope)
     return parser
 
 
+def _early_language(argv: list[str]) -> None:
+    """Speak ``--lang`` (when it names a known language) or the environment's language
+    before the parser, whose help texts are translated, is built; ``main`` still checks
+    ``--lang`` (an unknown one is bad input)."""
+    lang = None
+    for index, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            lang = arg.partition("=")[2]
+        elif arg == "--lang" and index + 1 < len(argv):
+            lang = argv[index + 1]
+    i18n.use(i18n.normalize(lang) or i18n.from_environment())
+
+
 def main(argv: list[str] | None = None) -> int:
+    _early_language(sys.argv[1:] if argv is None else list(argv))
     args = build_parser().parse_args(argv)
     try:
         i18n.use(i18n.select(getattr(args, "lang", None)))

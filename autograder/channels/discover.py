@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from autograder.engine.errors import BadInput
+from autograder.engine.i18n import _
 from autograder.engine.submission import SUFFIXES, describe_kind
 
 MAX_ZIP_BYTES = 50 * 1024 * 1024
@@ -87,7 +88,7 @@ def discover(root: Path, assignments: list[str], workdir: Path) -> Discovery:
     ``problem`` (their row in the gradebook says why), never an exception for the class."""
     root = Path(root)
     if not root.is_dir():
-        raise BadInput(f"no such folder of submissions: {root}")
+        raise BadInput(_("no such folder of submissions: {root}").format(root=root))
     if _kind(root / "submitted") == "dir":
         root = root / "submitted"
     found = Discovery()
@@ -96,20 +97,21 @@ def discover(root: Path, assignments: list[str], workdir: Path) -> Discovery:
         kind = _kind(entry)
         if entry.name.startswith("."):
             if (kind == "dir" or entry.suffix == ".zip") and entry.name not in _QUIET_HIDDEN:
-                found.skipped.append(f"{entry.name}: a hidden name (leading dot), not graded: "
-                                     "rename it without the dot")
+                found.skipped.append(_("{name}: a hidden name (leading dot), not graded: "
+                                       "rename it without the dot").format(name=entry.name))
             continue
         if kind == "dir" or entry.suffix != ".zip":
             student, source = entry.name, entry.name + ("/" if kind == "dir" else "")
         else:
             student, source = entry.name[:-len(".zip")], entry.name
         if kind not in ("dir", None) and entry.suffix != ".zip" and kind != "a symbolic link":
-            found.skipped.append(f"{entry.name}: {kind}, not a student folder or a .zip")
+            found.skipped.append(_("{name}: {kind}, not a student folder or a .zip").format(name=entry.name, kind=_(kind)))
             continue
         if kind not in ("dir", None):
-            problem = f"{entry.name} is {kind}: submit a real folder or .zip file, not a link"
+            problem = _("{name} is {kind}: submit a real folder or .zip file, not a link").format(
+                name=entry.name, kind=_(kind))
         elif kind is None and entry.suffix != ".zip":
-            found.skipped.append(f"{entry.name}: not a student folder or a .zip")
+            found.skipped.append(_("{name}: not a student folder or a .zip").format(name=entry.name))
             continue
         else:
             problem = None
@@ -122,18 +124,19 @@ def discover(root: Path, assignments: list[str], workdir: Path) -> Discovery:
                     extracted = extract_zip(entry, workdir / str(index))
                     items = _scan_student(extracted, student, assignments, found, extracted)
             except BadInput as exc:
-                problem = f"{entry.name} refused: {exc}"
+                problem = _("{name} refused: {reason}").format(name=entry.name, reason=exc)
             except (OSError, ValueError, IndexError) as exc:  # anything odd in one student's input
-                problem = f"{entry.name} could not be read ({type(exc).__name__}: {exc})"
+                problem = _("{name} could not be read ({error})").format(
+                    name=entry.name, error=f"{type(exc).__name__}: {exc}")
         if problem is not None:
             items = [Item(student, "", entry, problem=problem)]
         per_student.setdefault(student, []).append((source, items))
     for student, sources in per_student.items():
         folder = folder_for(student)
         if len(sources) > 1:
-            names = " and ".join(source for source, _ in sources)
-            problem = (f"two submissions for the student name '{student}': {names}; neither was "
-                       "graded: keep one of them and grade again")
+            names = _(" and ").join(source for source, _items in sources)
+            problem = _("two submissions for the student name '{student}': {names}; neither was "
+                        "graded: keep one of them and grade again").format(student=student, names=names)
             submitted = sorted({i.assignment for _, items in sources for i in items if i.assignment})
             found.items += [Item(student, name, root / sources[0][0], folder=folder, problem=problem)
                             for name in submitted or [""]]
@@ -168,32 +171,34 @@ def _scan_student(folder: Path, student: str, assignments: list[str], found: Dis
         kind = _kind(entry)
         if entry.suffix in SUFFIXES and entry.stem in assignments and kind != "dir":
             if entry.stem in chosen or entry.stem in problems:
-                found.skipped.append(f"{student}/{entry.name}: a second file for "
-                                     f"{entry.stem}; graded {chosen[entry.stem].name}")
+                found.skipped.append(_("{student}/{name}: a second file for {assignment}; graded {graded}").format(
+                    student=student, name=entry.name, assignment=entry.stem, graded=chosen[entry.stem].name))
                 continue
             chosen[entry.stem] = entry
             if kind is not None:
-                problems[entry.stem] = f"{entry.name} is {kind}, not a regular file: submit the file itself"
+                problems[entry.stem] = _("{path} is {kind}, not a regular file: submit the file itself").format(
+                    path=entry.name, kind=_(kind))
         elif entry.name in assignments and kind == "dir":  # nbgrader layout
             notebooks = sorted(entry.glob("*.ipynb"))
             if not notebooks:
-                found.skipped.append(f"{student}/{entry.name}/: no notebook inside")
+                found.skipped.append(_("{student}/{name}/: no notebook inside").format(student=student, name=entry.name))
                 continue
             named = [n for n in notebooks if n.stem == entry.name]
             pick = (named or notebooks)[0]
             chosen.setdefault(entry.name, pick)
             pick_kind = _kind(pick)
             if pick_kind is not None:
-                problems[entry.name] = (f"{entry.name}/{pick.name} is {pick_kind}, not a regular "
-                                        "file: submit the notebook itself")
+                problems[entry.name] = _("{path} is {kind}, not a regular file: submit the notebook itself").format(
+                    path=f"{entry.name}/{pick.name}", kind=_(pick_kind))
             for extra in notebooks:
                 if extra != pick:
-                    found.skipped.append(f"{student}/{entry.name}/{extra.name}: extra notebook, not graded")
+                    found.skipped.append(_("{path}: extra notebook, not graded").format(
+                        path=f"{student}/{entry.name}/{extra.name}"))
         elif entry.name in assignments and kind is not None:
             chosen[entry.name] = entry
-            problems[entry.name] = f"{entry.name} is {kind}: submit the folder itself"
+            problems[entry.name] = _("{name} is {kind}: submit the folder itself").format(name=entry.name, kind=_(kind))
         else:
-            found.skipped.append(f"{student}/{entry.name}: not a known assignment file")
+            found.skipped.append(_("{student}/{name}: not a known assignment file").format(student=student, name=entry.name))
     return [Item(student, name, path, root=root, problem=problems.get(name))
             for name, path in sorted(chosen.items())]
 
@@ -207,10 +212,11 @@ def extract_zip(archive: Path, destination: Path) -> Path:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             members = zf.infolist()
             if len(members) > MAX_ZIP_MEMBERS:
-                raise BadInput(f"more than {MAX_ZIP_MEMBERS} files in the archive")
+                raise BadInput(_("more than {count} files in the archive").format(count=MAX_ZIP_MEMBERS))
             declared = sum(m.file_size for m in members)
             if declared > MAX_ZIP_BYTES:
-                raise BadInput(f"it expands to {declared} bytes, over the {MAX_ZIP_BYTES} limit")
+                raise BadInput(_("it expands to {size} bytes, over the {limit} limit").format(
+                    size=declared, limit=MAX_ZIP_BYTES))
             for member in members:
                 _check_member(member)
             budget = MAX_ZIP_BYTES
@@ -221,7 +227,7 @@ def extract_zip(archive: Path, destination: Path) -> Path:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 budget = _copy_bounded(zf, member, target, budget)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError, IndexError) as exc:
-        raise BadInput(f"not a readable zip archive ({type(exc).__name__}: {exc})") from None
+        raise BadInput(_("not a readable zip archive ({error})").format(error=f"{type(exc).__name__}: {exc}")) from None
     destination.mkdir(parents=True, exist_ok=True)
     return destination
 
@@ -230,14 +236,14 @@ def _check_member(member: zipfile.ZipInfo) -> None:
     name = member.filename
     path = PurePosixPath(name)
     if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise BadInput(f"the entry '{name}' has an absolute path")
+        raise BadInput(_("the entry '{name}' has an absolute path").format(name=name))
     if not path.parts or path.parts == (".",) or name.strip("/. ") == "":
-        raise BadInput(f"the entry '{name}' has no file name")
+        raise BadInput(_("the entry '{name}' has no file name").format(name=name))
     if ".." in path.parts:
-        raise BadInput(f"the entry '{name}' points outside the archive ('..')")
+        raise BadInput(_("the entry '{name}' points outside the archive ('..')").format(name=name))
     mode = member.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise BadInput(f"the entry '{name}' is a symbolic link")
+        raise BadInput(_("the entry '{name}' is a symbolic link").format(name=name))
 
 
 def _copy_bounded(zf: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, budget: int) -> int:
@@ -249,5 +255,5 @@ def _copy_bounded(zf: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, bu
                 return budget
             budget -= len(chunk)
             if budget < 0:
-                raise BadInput(f"it expands past the {MAX_ZIP_BYTES}-byte limit")
+                raise BadInput(_("it expands past the {limit}-byte limit").format(limit=MAX_ZIP_BYTES))
             sink.write(chunk)

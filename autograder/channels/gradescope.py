@@ -24,6 +24,7 @@ from pathlib import Path
 
 from autograder.engine import course
 from autograder.engine.errors import BadInput
+from autograder.engine.i18n import _
 from autograder.engine.result import Result
 from .outputs import replacing, write_atomic
 
@@ -77,8 +78,8 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = Fa
 def build_zip(assignment_name: str, out: Path) -> Path:
     """Write the Gradescope autograder zip for one assignment."""
     assignment = course.get(assignment_name)
-    course.source().require_solutions("a Gradescope autograder needs the course's solutions; build it in "
-                                      "the course repository")
+    course.source().require_solutions(_("a Gradescope autograder needs the course's solutions; build it in "
+                                        "the course repository"))
     assignment.rubric()  # BadInput for an assignment that is not available yet
     out = Path(out)
     with replacing(out, mode=0o644) as temporary, zipfile.ZipFile(temporary, "w") as archive:
@@ -104,7 +105,7 @@ def find_submission(folder: Path, assignment: str) -> Path:
     from autograder.engine.submission import SUFFIXES, describe_kind, refusal
 
     if not folder.is_dir() or folder.is_symlink():
-        raise BadInput(f"no submission folder {folder}")
+        raise BadInput(_("no submission folder {folder}").format(folder=folder))
     files, links = [], []
     for directory, subdirectories, names in os.walk(folder, followlinks=False):
         here = Path(directory)
@@ -123,11 +124,11 @@ def find_submission(folder: Path, assignment: str) -> Path:
             if kind:
                 raise BadInput(refusal(candidates[0].relative_to(folder), kind))
             return candidates[0]
-    found = ", ".join(p.name for p in files[:5]) or "no .py or .ipynb file"
+    found = ", ".join(p.name for p in files[:5]) or _("no .py or .ipynb file")
     if links:
-        found += "; linked folders are not looked into"
-    raise BadInput(f"could not tell which file to grade ({found}): upload {assignment}.py or "
-                   f"{assignment}.ipynb")
+        found += _("; linked folders are not looked into")
+    raise BadInput(_("could not tell which file to grade ({found}): upload {assignment}.py or "
+                     "{assignment}.ipynb").format(found=found, assignment=assignment))
 
 
 def run(assignment_name: str, root: Path) -> dict:
@@ -135,7 +136,8 @@ def run(assignment_name: str, root: Path) -> dict:
     from autograder.engine import grading
 
     rubric = course.get(assignment_name).rubric()
-    print(f"dlgrade: grading {assignment_name} with the course in {course.ROOT}")
+    print("dlgrade: " + _("grading {assignment} with the course in {root}").format(
+        assignment=assignment_name, root=course.ROOT))
     try:
         path = find_submission(root / "submission", assignment_name)
         # One submission per container: no warm zygote left behind for later checks.

@@ -25,6 +25,7 @@ import types
 from autograder.engine import backends, course
 from autograder import exercises as scenarios
 from autograder.engine.grading import evaluate
+from autograder.engine.i18n import _
 from autograder.engine.result import Status
 from autograder.engine.sandbox import calls, classify, replies, tripwire
 
@@ -87,7 +88,8 @@ def _bound(result: dict, limit: int) -> None:
 def _bounded(text: str) -> str:
     if len(text) <= MAX_OUTPUT:
         return text
-    return f"{text[:2500]}\n... [{len(text) - MAX_OUTPUT} characters of output cut] ...\n{text[-1000:]}"
+    cut = _("[{count} characters of output cut]").format(count=len(text) - MAX_OUTPUT)
+    return f"{text[:2500]}\n... {cut} ...\n{text[-1000:]}"
 
 
 def _run_case(the_check, submission, call, template) -> dict:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.engine.errors import BadInput
+from autograder.engine.i18n import _
 from autograder.engine.result import Result
 from .nbgrader_source import grade_id
 from .outputs import OutputFolder
@@ -37,7 +38,7 @@ def plan(course_dir: Path, assignment: str | None, out: str | Path | None) -> tu
     the output folder, default ``COURSE_DIR/dlgrade``); BadInput unless the course's gradebook
     knows ``assignment``. Always with the hidden checks: nbgrader's grade cells include them."""
     if not assignment:
-        raise BadInput("--nbgrader needs --assignment A (the nbgrader assignment to grade)")
+        raise BadInput(_("--nbgrader needs --assignment A (the nbgrader assignment to grade)"))
     course_dir = Path(course_dir)
     require_assignment(course_dir, assignment)
     return course_dir, Path(out) if out else course_dir / "dlgrade"
@@ -69,14 +70,16 @@ def require_assignment(course_dir: Path, assignment: str) -> None:
 
     course_dir = Path(course_dir)
     if not (course_dir / "gradebook.db").exists():
-        raise BadInput(f"no nbgrader gradebook in {course_dir} (gradebook.db): run "
-                       f"`nbgrader generate_assignment {assignment}` there first")
+        raise BadInput(_("no nbgrader gradebook in {course_dir} (gradebook.db): run "
+                         "`nbgrader generate_assignment {assignment}` there first").format(
+                             course_dir=course_dir, assignment=assignment))
     with Gradebook(gradebook_url(course_dir)) as gradebook:
         try:
             gradebook.find_assignment(assignment)
         except MissingEntry:
-            raise BadInput(f"the nbgrader gradebook in {course_dir} has no assignment '{assignment}': "
-                           f"run `nbgrader generate_assignment {assignment}` there first") from None
+            raise BadInput(_("the nbgrader gradebook in {course_dir} has no assignment '{assignment}': "
+                             "run `nbgrader generate_assignment {assignment}` there first").format(
+                                 course_dir=course_dir, assignment=assignment)) from None
 
 
 def record(course_dir: Path, assignment: str, results: dict[str, Result]) -> Recorded:
@@ -107,6 +110,6 @@ def record(course_dir: Path, assignment: str, results: dict[str, Result]) -> Rec
                         matched.add(grade.name)
             gradebook.db.commit()
             recorded.students.append(student)
-            recorded.unmatched |= {f"check {t.number} (no grade cell {grade_id(t.number)})"
+            recorded.unmatched |= {_("check {number} (no grade cell {cell})").format(number=t.number, cell=grade_id(t.number))
                                    for t in result.tests if grade_id(t.number) not in matched}
     return recorded

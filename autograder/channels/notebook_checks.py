@@ -32,7 +32,7 @@ from pathlib import Path
 
 from autograder.engine.errors import BadInput, GraderFault
 from autograder.engine.grading import MAX_FEEDBACK
-from autograder.engine.i18n import N_, _
+from autograder.engine.i18n import N_, _, rubric_text
 from autograder.engine.plots import FigureBudget
 from autograder.engine.result import CheckResult, Result, Status
 from autograder.engine.safetext import visible
@@ -141,20 +141,20 @@ class CheckReport:
     def _repr_html_(self) -> str:
         result = self.result
         rows = "".join(
-            f"<tr><td>{_h(t.number)}</td><td style='text-align:left'>{_h(t.name)}</td>"
+            f"<tr><td>{_h(t.number)}</td><td style='text-align:left'>{_h(rubric_text(t.name))}</td>"
             f"<td>{t.score:g}/{t.max_score:g}</td>"
             f"<td style='color:{_COLOURS.get(t.status, '#cf222e')};font-weight:bold'>{_h(_(TEXT[t.status]))}</td></tr>"
             for t in result.tests)
         parts = ["<div class='dlgrade-check'>"]
         if rows:
-            parts.append("<table><thead><tr><th>#</th><th style='text-align:left'>check</th>"
-                         f"<th>points</th><th>verdict</th></tr></thead><tbody>{rows}</tbody></table>")
+            parts.append(f"<table><thead><tr><th>#</th><th style='text-align:left'>{_h(_('check'))}</th>"
+                         f"<th>{_h(_('points'))}</th><th>{_h(_('verdict'))}</th></tr></thead><tbody>{rows}</tbody></table>")
         if result.output:
             parts.append(_pre(result.output))
         for test in result.tests:
             if test.status in (Status.PASSED, Status.NOT_IMPLEMENTED):
                 continue
-            parts.append(f"<p><b>{_h(test.number)} {_h(test.name)}</b></p>{_pre(test.output)}")
+            parts.append(f"<p><b>{_h(test.number)} {_h(rubric_text(test.name))}</b></p>{_pre(test.output)}")
             if test.number in self.images:
                 encoded = base64.b64encode(self.images[test.number]).decode("ascii")
                 parts.append(f"<img src='data:image/png;base64,{encoded}' style='max-width:100%'/>")

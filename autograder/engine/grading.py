@@ -224,7 +224,7 @@ def failure_lines(check: Check, call, want, result: dict, reference: Reference,
         if kind == "not_implemented":  # the student's own NotImplementedError("...")
             message = f"NotImplementedError: {message}"
         lines = [_("Your code raised {error}").format(error=message) if kind in ("exception", "not_implemented")
-                 else f"{check.function} {message}"]
+                 else _("{function} {message}").format(function=check.function, message=message)]
         if error.get("traceback"):
             lines.append(error["traceback"])
         if check.hint:

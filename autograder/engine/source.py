@@ -18,11 +18,12 @@ from pathlib import Path
 
 from . import public_fixtures
 from .errors import BadInput
+from .i18n import N_, _
 from .reference import Reference
 from .rubric import Rubric
 
-HIDDEN_IN_BUNDLE = ("hidden checks are not available in a student bundle: your instructor "
-                    "runs them when grading")
+HIDDEN_IN_BUNDLE = N_("hidden checks are not available in a student bundle: your instructor "
+                      "runs them when grading")  # translated where used
 
 # An assignment below is a ``course.Assignment``: it has ``name`` and ``solution_path``.
 
@@ -30,7 +31,7 @@ HIDDEN_IN_BUNDLE = ("hidden checks are not available in a student bundle: your i
 class RepositorySource:
     """The course repository: rubric modules and reference solutions."""
 
-    unavailable = "not released yet"  # how `dlgrade list` shows an assignment without them
+    unavailable = N_("not released yet")  # how `dlgrade list` shows an assignment without them
 
     def __init__(self, rubrics_dir: Path) -> None:
         self.rubrics_dir = rubrics_dir
@@ -42,7 +43,8 @@ class RepositorySource:
     def rubric(self, assignment) -> Rubric:
         """All checks of the assignment's rubric module."""
         if not self.available(assignment):
-            raise BadInput(f"assignment '{assignment.name}' is not available yet (no solution or rubric)")
+            raise BadInput(_("assignment '{name}' is not available yet (no solution or rubric)").format(
+                name=assignment.name))
         return importlib.import_module(f"autograder.rubrics.{assignment.name}").RUBRIC
 
     def reference(self, assignment) -> Reference:
@@ -64,13 +66,13 @@ class RepositorySource:
         """The solutions are here (what a bundle refuses with ``refusal``)."""
 
     def unknown_check(self, assignment: str, number: str) -> BadInput:
-        return BadInput(f"{assignment} has no check {number}")
+        return BadInput(_("{assignment} has no check {number}").format(assignment=assignment, number=number))
 
 
 class BundleSource:
     """A student bundle: the public fixtures of the visible checks."""
 
-    unavailable = "not in this bundle"
+    unavailable = N_("not in this bundle")
 
     def __init__(self, public_dir: Path) -> None:
         self.public_dir = public_dir
@@ -81,7 +83,7 @@ class BundleSource:
     def rubric(self, assignment) -> Rubric:
         """The visible checks, rebuilt from the fixtures."""
         if not self.available(assignment):
-            raise BadInput(f"assignment '{assignment.name}' is not in this student bundle")
+            raise BadInput(_("assignment '{name}' is not in this student bundle").format(name=assignment.name))
         return public_fixtures.load(assignment.name, self.public_dir).rubric
 
     def reference(self, assignment) -> public_fixtures.FixtureReference:
@@ -99,13 +101,14 @@ class BundleSource:
         return default if default.is_dir() else Path("assignments")
 
     def require_hidden(self) -> None:
-        raise BadInput(HIDDEN_IN_BUNDLE)
+        raise BadInput(_(HIDDEN_IN_BUNDLE))
 
     def require_solutions(self, refusal: str) -> None:
         raise BadInput(refusal)
 
     def unknown_check(self, assignment: str, number: str) -> BadInput:
-        return BadInput(f"check {number} of {assignment} is not in this student bundle ({HIDDEN_IN_BUNDLE})")
+        return BadInput(_("check {number} of {assignment} is not in this student bundle ({why})").format(
+            number=number, assignment=assignment, why=_(HIDDEN_IN_BUNDLE)))
 
 
 CourseSource = RepositorySource | BundleSource

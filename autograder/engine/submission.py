@@ -143,7 +143,8 @@ def _open_under(path: Path, root: Path, flags: int) -> int:
 
 
 def _size(limit: int) -> str:
-    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+    return (f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024
+            else _("{count} bytes").format(count=limit))
 
 
 def load(path: str | Path, root: str | Path | None = None) -> Submission:
@@ -219,15 +220,15 @@ def clean_cell(source: str) -> tuple[str, list[str]]:
     if first.startswith("%%"):
         magic = first[2:].split()[0] if first[2:].split() else ""
         if magic not in _TRANSPARENT_CELL_MAGICS:
-            notes.append(f"skipped the cell magic '%%{magic}' (the cell was not run)")
+            notes.append(_("skipped the cell magic '%%{magic}' (the cell was not run)").format(magic=magic))
             return "\n".join("" for _ in lines), notes
-        notes.append(f"ran the cell without its '%%{magic}' line")
+        notes.append(_("ran the cell without its '%%{magic}' line").format(magic=magic))
         lines[0] = ""
     cleaned = []
     for line in lines:
         match = _MAGIC_LINE.match(line)
         if match:
-            notes.append(f"skipped the IPython line '{line.strip()[:60]}'")
+            notes.append(_("skipped the IPython line '{line}'").format(line=line.strip()[:60]))
             cleaned.append(f"{match.group(1)}pass")
         else:
             cleaned.append(line)

@@ -31,6 +31,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from autograder.engine.i18n import _
+
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 
 
@@ -45,9 +47,9 @@ class ReturnValueError(TypeError):
 def call(module, name: str, args: tuple, kwargs: dict):
     function = getattr(module, name, None)
     if function is None:
-        raise MissingName(f"{name} is not defined in your file")
+        raise MissingName(_("{name} is not defined in your file").format(name=name))
     if not callable(function):
-        raise MissingName(f"{name} is defined but is not a function")
+        raise MissingName(_("{name} is defined but is not a function").format(name=name))
     return function(*args, **kwargs)
 
 
@@ -94,41 +96,45 @@ def to_plain(value, template=None):
     if "seq" in template:
         expected = template["seq"]
         if not isinstance(value, (tuple, list)):
-            raise ReturnValueError(
-                f"expected a tuple of {len(expected)} values, got {_kind(value)}")
+            raise ReturnValueError(_("expected a tuple of {count} values, got {kind}").format(
+                count=len(expected), kind=_kind(value)))
         if len(value) != len(expected):
-            raise ReturnValueError(
-                f"expected a tuple of {len(expected)} values, got {len(value)} values")
+            raise ReturnValueError(_("expected a tuple of {count} values, got {got} values").format(
+                count=len(expected), got=len(value)))
         return tuple(to_plain(v, t) for v, t in zip(value, expected))
     expected = template["map"]
     if not isinstance(value, Mapping):
-        raise ReturnValueError(f"expected a dict with keys {sorted(expected)}, got {_kind(value)}")
+        raise ReturnValueError(_("expected a dict with keys {keys}, got {kind}").format(
+            keys=sorted(expected), kind=_kind(value)))
     missing = [k for k in expected if k not in value]
     if missing:
-        raise ReturnValueError(f"the returned dict lacks the keys {missing}")
+        raise ReturnValueError(_("the returned dict lacks the keys {keys}").format(keys=missing))
     return {k: to_plain(value[k], t) for k, t in expected.items()}
 
 
 def to_array(value) -> np.ndarray:
     """Anything array-like (NumPy, list, Keras/TF tensor) -> a plain numeric ndarray."""
     if value is None:
-        raise ReturnValueError("returned None: did you forget a `return` statement?")
+        raise ReturnValueError(_("returned None: did you forget a `return` statement?"))
     if isinstance(value, (str, bytes)):
-        raise ReturnValueError(f"returned {_kind(value)}, expected numbers")
+        raise ReturnValueError(_("returned {kind}, expected numbers").format(kind=_kind(value)))
     try:
         array = np.asarray(value)
     except Exception as exc:  # ragged lists, hostile __array__
-        raise ReturnValueError(f"returned {_kind(value)}, which is not array-like ({exc})") from None
+        raise ReturnValueError(_("returned {kind}, which is not array-like ({error})").format(
+            kind=_kind(value), error=exc)) from None
     if array.dtype.kind == "V":  # e.g. bfloat16 from a tensor
         array = array.astype(np.float32)
     if array.dtype.kind not in "biufc":
-        raise ReturnValueError(f"returned {_kind(value)} holding {array.dtype}, expected numbers")
+        raise ReturnValueError(_("returned {kind} holding {dtype}, expected numbers").format(
+            kind=_kind(value), dtype=array.dtype))
     if array.nbytes > MAX_RESULT_BYTES:
-        raise ReturnValueError(f"returned an array of {array.nbytes} bytes, far larger than expected")
+        raise ReturnValueError(_("returned an array of {size} bytes, far larger than expected").format(
+            size=array.nbytes))
     return np.array(array, copy=True, subok=False)
 
 
 def _kind(value) -> str:
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)}"
-    return f"a {type(value).__name__}"
+        return _("a {type} of {length}").format(type=type(value).__name__, length=len(value))
+    return _("a {type}").format(type=type(value).__name__)

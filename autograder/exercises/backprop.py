@@ -28,6 +28,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from autograder.engine.i18n import N_, _
 from autograder.engine.rubric import Call
 
 from . import ReturnValueError, call
@@ -42,37 +43,40 @@ def as_dict(pairs) -> dict:
 
 def _kind(value) -> str:
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} values"
-    return f"a {type(value).__name__}"
+        return _("a {type} of {length} values").format(type=type(value).__name__, length=len(value))
+    return _("a {type}").format(type=type(value).__name__)
 
 
 def _forward(module, args, kwargs, *, for_backward: bool = False):
     result = call(module, "dense_forward", args, kwargs)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        prefix = "needs dense_forward to return" if for_backward else "must return"
-        raise ReturnValueError(f"{prefix} a pair (a, cache), but dense_forward returned {_kind(result)}")
+        raise ReturnValueError((_("needs dense_forward to return a pair (a, cache), but dense_forward returned {kind}")
+                                if for_backward else
+                                _("must return a pair (a, cache), but dense_forward returned {kind}")).format(
+                                    kind=_kind(result)))
     return result
 
 
-def _scalar(value, what: str = "the loss", prefix: str = "must return") -> float:
+def _scalar(value, what: str = N_("the loss")) -> float:
     array = np.asarray(value)
     if array.size != 1:
-        raise ReturnValueError(f"{prefix} {what} as one number, got an array of shape {array.shape}")
+        raise ReturnValueError(_("must return {what} as one number, got an array of shape {shape}").format(
+            what=_(what), shape=array.shape))
     return float(array.reshape(()))
 
 
-def _loss_and_grads(result, keys=(), prefix: str = "must return"):
-    """Check the shape of mlp_loss_and_grads' result; ``prefix`` starts the error messages
-    (they follow the name of the check's function)."""
+def _loss_and_grads(result, keys=()):
+    """Check the shape of mlp_loss_and_grads' result (the error messages follow the name of
+    the check's function)."""
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise ReturnValueError(f"{prefix} a pair (loss, grads), got {_kind(result)}")
+        raise ReturnValueError(_("must return a pair (loss, grads), got {kind}").format(kind=_kind(result)))
     loss, grads = result
     if not isinstance(grads, Mapping):
-        raise ReturnValueError(f"{prefix} the gradients as a dict, got {_kind(grads)}")
+        raise ReturnValueError(_("must return the gradients as a dict, got {kind}").format(kind=_kind(grads)))
     missing = [k for k in keys if k not in grads]
     if missing:
-        raise ReturnValueError(f"{prefix} a grads dict with the keys {list(keys)}; "
-                               f"{missing} are missing")
+        raise ReturnValueError(_("must return a grads dict with the keys {keys}; {missing} are missing").format(
+            keys=list(keys), missing=missing))
     return loss, grads
 
 
@@ -91,7 +95,7 @@ def _backward(module, kwargs):
                          for_backward=True)
     result = call(module, "dense_backward", (kwargs["da"], cache), {})
     if not isinstance(result, (tuple, list)) or len(result) != 3:
-        raise ReturnValueError(f"must return a tuple (da_prev, dW, db), got {_kind(result)}")
+        raise ReturnValueError(_("must return a tuple (da_prev, dW, db), got {kind}").format(kind=_kind(result)))
     return tuple(result)
 
 
@@ -121,7 +125,7 @@ def dense_backward_dW_db_consistency(module, name, args, kwargs):
     z = np.asarray(kwargs["a_prev"]) @ np.asarray(kwargs["W"]) + np.asarray(kwargs["b"])
     dz = call(module, "activation_backward", (np.array(kwargs["da"], copy=True), z, kwargs["activation"]), {})
     linear = dict(kwargs, activation="linear", da=np.asarray(dz, dtype=np.float64))
-    _, dW_lin, db_lin = _backward(module, linear)
+    _da_prev_lin, dW_lin, db_lin = _backward(module, linear)
     return {"activation": (dW, db), "linear_on_dz": (dW_lin, db_lin)}
 
 
@@ -220,7 +224,7 @@ def gradient_check_error(module, name, args, kwargs):
     """What the student's gradient_check reports for f, params and (possibly wrong) grads."""
     f, params, grads = gradient_problem(kwargs)
     extra = {"h": kwargs["h"]} if "h" in kwargs else {}
-    return _scalar(call(module, name, (f, params, grads), extra), "the error")
+    return _scalar(call(module, name, (f, params, grads), extra), N_("the error"))
 
 
 # --- gradient descent ------------------------------------------------------------------
@@ -258,22 +262,23 @@ def sgd_training_curve(module, name, args, kwargs):
 
     def loss_and_grads(p):
         if set(p) != {"W", "b"}:
-            raise ReturnValueError(f"must return a dict with the keys of params (W, b), got keys {sorted(map(str, p))}")
+            raise ReturnValueError(_("must return a dict with the keys of params (W, b), got keys {keys}").format(
+                keys=sorted(map(str, p))))
         try:
             current = {k: np.asarray(p[k], dtype=np.float64) for k in ("W", "b")}
         except (TypeError, ValueError) as exc:
-            raise ReturnValueError(f"must return arrays as the new params ({exc})") from None
+            raise ReturnValueError(_("must return arrays as the new params ({error})").format(error=exc)) from None
         if current["W"].shape != x.shape[1:] + targets.shape[1:] or current["b"].shape != targets.shape[1:]:
-            raise ReturnValueError("must return new params of the same shapes as params")
+            raise ReturnValueError(_("must return new params of the same shapes as params"))
         return least_squares(current, x, targets)
 
     losses = []
-    for _ in range(int(kwargs["steps"])):
+    for _step in range(int(kwargs["steps"])):
         loss, grads = loss_and_grads(params)
         losses.append(loss)
         params = call(module, name, (params, grads, lr), {})
         if not isinstance(params, Mapping):
-            raise ReturnValueError(f"must return the new params as a dict, got {_kind(params)}")
+            raise ReturnValueError(_("must return the new params as a dict, got {kind}").format(kind=_kind(params)))
     losses.append(loss_and_grads(params)[0])
     return np.array(losses)
 
@@ -289,21 +294,23 @@ def compare_gradient_error(expected, got, call: Call) -> str | None:
     expected = float(np.asarray(expected))
     got = np.asarray(got)
     if got.shape != ():
-        return f"expected one number (the max relative error), got an array of shape {got.shape}"
+        return _("expected one number (the max relative error), got an array of shape {shape}").format(shape=got.shape)
     value = float(got)
     if not math.isfinite(value):
-        return f"returned {value} instead of a finite relative error"
+        return _("returned {value} instead of a finite relative error").format(value=value)
     if value < 0:
-        return f"returned {value:.6g}; a relative error is never negative"
+        return _("returned {value}; a relative error is never negative").format(value=f"{value:.6g}")
     if expected <= CORRECT_LIMIT:
         if value <= CORRECT_LIMIT:
             return None
-        return (f"returned {value:.3g} for correct gradients; expected at most {CORRECT_LIMIT:g} "
-                f"(central differences give about {expected:.1g} here)")
+        return _("returned {value} for correct gradients; expected at most {limit} "
+                 "(central differences give about {expected} here)").format(
+                     value=f"{value:.3g}", limit=f"{CORRECT_LIMIT:g}", expected=f"{expected:.1g}")
     if abs(value - expected) <= 1e-3 * expected:
         return None
-    return (f"returned {value:.6g} for gradients with a planted mistake; expected {expected:.6g}, "
-            "the largest relative error |a - n| / max(|a| + |n|, 1e-12) over all entries")
+    return _("returned {value} for gradients with a planted mistake; expected {expected}, "
+             "the largest relative error |a - n| / max(|a| + |n|, 1e-12) over all entries").format(
+                 value=f"{value:.6g}", expected=f"{expected:.6g}")
 
 
 def compare_training(expected, got, call: Call) -> str | None:
@@ -311,21 +318,26 @@ def compare_training(expected, got, call: Call) -> str | None:
     expected = np.asarray(expected, dtype=np.float64)
     got = np.asarray(got)
     if got.shape != expected.shape:
-        return f"expected {expected.size} losses, got an array of shape {got.shape}"
+        return _("expected {count} losses, got an array of shape {shape}").format(count=expected.size, shape=got.shape)
     got = got.astype(np.float64)
     if not np.all(np.isfinite(got)):
         step = int(np.argmax(~np.isfinite(got)))
-        return (f"the loss became {got[step]} at step {step} (it started at {got[0]:.4g}): "
-                "the parameters diverged")
+        return _("the loss became {loss} at step {step} (it started at {start}): "
+                 "the parameters diverged").format(loss=got[step], step=step, start=f"{got[0]:.4g}")
     if not got[-1] <= 0.5 * got[0]:
-        return (f"the loss went from {got[0]:.4g} to {got[-1]:.4g} in {got.size - 1} steps; "
-                f"expected it to fall from {expected[0]:.4g} to {expected[-1]:.4g}")
+        return _("the loss went from {start} to {end} in {steps} steps; "
+                 "expected it to fall from {expected_start} to {expected_end}").format(
+                     start=f"{got[0]:.4g}", end=f"{got[-1]:.4g}", steps=got.size - 1,
+                     expected_start=f"{expected[0]:.4g}", expected_end=f"{expected[-1]:.4g}")
     bad = np.abs(got - expected) > 1e-3 + 1e-2 * np.abs(expected)
     if bad.any():
         step = int(np.argmax(bad))
-        return (f"after {step} steps the loss is {got[step]:.6g}, expected {expected[step]:.6g} "
-                f"(it went from {got[0]:.4g} to {got[-1]:.4g}, the reference from "
-                f"{expected[0]:.4g} to {expected[-1]:.4g})")
+        return _("after {step} steps the loss is {loss}, expected {expected} "
+                 "(it went from {start} to {end}, the reference from "
+                 "{expected_start} to {expected_end})").format(
+                     step=step, loss=f"{got[step]:.6g}", expected=f"{expected[step]:.6g}",
+                     start=f"{got[0]:.4g}", end=f"{got[-1]:.4g}",
+                     expected_start=f"{expected[0]:.4g}", expected_end=f"{expected[-1]:.4g}")
     return None
 
 
@@ -336,17 +348,17 @@ def compare_finite_loss_and_grads(expected, got, call: Call) -> str | None:
 
     loss_e, grads_e = expected
     if not isinstance(got, tuple) or len(got) != 2 or not isinstance(got[1], dict):
-        return "expected (loss, grads)"
-    message = compare_values(loss_e, got[0], where="the loss")
+        return _("expected (loss, grads)")
+    message = compare_values(loss_e, got[0], where=_("the loss"))
     if message:
         return message
     for key, value in grads_e.items():
         g = np.asarray(got[1].get(key))
         if g.shape != np.shape(value) or g.dtype.kind not in "fc":
-            return f"grads[{key!r}]: expected floats of shape {np.shape(value)}"
+            return _("grads[{key}]: expected floats of shape {shape}").format(key=repr(key), shape=np.shape(value))
         if not np.all(np.isfinite(g)):
-            return (f"grads[{key!r}] holds {int(np.sum(~np.isfinite(g)))} non-finite values (nan or inf): "
-                    "an overflow in exp or a division inf/inf")
+            return _("grads[{key}] holds {count} non-finite values (nan or inf): "
+                     "an overflow in exp or a division inf/inf").format(key=repr(key), count=int(np.sum(~np.isfinite(g))))
     return None
 
 
@@ -356,9 +368,10 @@ def compare_dW_db_from_dz(expected, got, call: Call) -> str | None:
     from autograder.engine.compare import compare_values
 
     if not isinstance(got, dict) or set(got) != {"activation", "linear_on_dz"}:
-        return "expected the gradients of both runs"
+        return _("expected the gradients of both runs")
     message = compare_values(got["linear_on_dz"], got["activation"], where="(dW, db)")
     if message:
-        return (f"{message}, compared with your own (dW, db) of a linear layer given da = dz = "
-                "activation_backward(da, z, activation): dW and db do not use dz = da * g'(z)")
+        return _("{message}, compared with your own (dW, db) of a linear layer given da = dz = "
+                 "{call}: dW and db do not use dz = da * g'(z)").format(
+                     message=message, call="activation_backward(da, z, activation)")
     return None

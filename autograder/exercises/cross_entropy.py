@@ -23,6 +23,7 @@ import numpy as np
 from autograder.engine.compare import compare_values
 from autograder.engine.rubric import Call
 
+from autograder.engine.i18n import _
 from . import call
 
 
@@ -34,8 +35,8 @@ def curved_function(params):
     def f(w):
         x = np.asarray(w, dtype=np.float64)
         if x.shape != shape:
-            raise ValueError(f"f expects an array of shape {shape} (the shape of w), "
-                             f"got one of shape {x.shape}")
+            raise ValueError(_("f expects an array of shape {shape} (the shape of w), "
+                               "got one of shape {got}").format(shape=shape, got=x.shape))
         value = np.sum(p["a"] * x ** 3) + np.sum(p["b"] * np.exp(p["c"] * x))
         if "A" in p:
             flat = x.reshape(-1)
@@ -62,12 +63,12 @@ def numerical_gradient_and_w(module, name, args, kwargs):
 
 def compare_gradient_and_w(expected, got, call: Call) -> str | None:
     """9.3: w must be unchanged (to 1e-12) and the gradient roughly right (to 1e-2)."""
-    (_, w_before), (gradient, w_after) = expected, got
+    (_gradient, w_before), (gradient, w_after) = expected, got
     message = compare_values(w_before, w_after, rtol=1e-12, atol=1e-12)
     if message:
-        return (f"w was modified by your function: after the call, {message} "
-                "(expected: w's values before the call).")
+        return _("w was modified by your function: after the call, {message} "
+                 "(expected: w's values before the call).").format(message=message)
     message = compare_values(expected[0], gradient, rtol=1e-2, atol=1e-2)
     if message:
-        return f"the gradient is wrong, even allowing an error of 1%: {message}"
+        return _("the gradient is wrong, even allowing an error of 1%: {message}").format(message=message)
     return None

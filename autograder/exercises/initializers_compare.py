@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from autograder.engine.compare import compare_arrays
+from autograder.engine.i18n import N_, _
 from autograder.engine.rubric import Call
 from .initializers import ACTIVATIONS, fans, grader_matrix
 
@@ -31,46 +32,46 @@ FORMULAS = {
 def _alternatives(function: str, kwargs: dict) -> list[tuple[str, float]]:
     if function == "ScaledNormal":
         s = float(kwargs["init"].get("stddev", 0.01))
-        return [("stddev used as the variance: N(0, stddev) has standard deviation sqrt(stddev); "
-                 "multiply standard normal numbers by stddev itself", math.sqrt(s)),
-                ("stddev squared: N(0, stddev²) means standard deviation stddev, so multiply by "
-                 "stddev, not stddev²", s * s),
-                ("uniform numbers in [-stddev, stddev] (standard deviation stddev/sqrt(3)): draw "
-                 "from the normal distribution", s / math.sqrt(3.0))] + (
-                [] if "stddev" in kwargs["init"] else [("a default stddev other than 0.01", 0.05),
-                                                       ("a default stddev other than 0.01", 1.0)])
+        return [(N_("stddev used as the variance: N(0, stddev) has standard deviation sqrt(stddev); "
+                 "multiply standard normal numbers by stddev itself"), math.sqrt(s)),
+                (N_("stddev squared: N(0, stddev²) means standard deviation stddev, so multiply by "
+                 "stddev, not stddev²"), s * s),
+                (N_("uniform numbers in [-stddev, stddev] (standard deviation stddev/sqrt(3)): draw "
+                 "from the normal distribution"), s / math.sqrt(3.0))] + (
+                [] if "stddev" in kwargs["init"] else [(N_("a default stddev other than 0.01"), 0.05),
+                                                       (N_("a default stddev other than 0.01"), 1.0)])
     shape = tuple(kwargs["shape"])
     fi, fo = fans(shape)
     bare = fans(shape[-2:]) if len(shape) > 2 else (fi, fo)  # receptive field forgotten
     alternatives = {
-        "Xavier": [("fan_in + fan_out: Xavier's variance is 1 / fan_in (Glorot's uses the sum, "
-                    "with a 2)", math.sqrt(1.0 / (fi + fo))),
-                   ("Glorot's variance 2 / (fan_in + fan_out): Xavier's is 1 / fan_in",
+        "Xavier": [(N_("fan_in + fan_out: Xavier's variance is 1 / fan_in (Glorot's uses the sum, "
+                    "with a 2)"), math.sqrt(1.0 / (fi + fo))),
+                   (N_("Glorot's variance 2 / (fan_in + fan_out): Xavier's is 1 / fan_in"),
                     math.sqrt(2.0 / (fi + fo))),
-                   ("fan_out instead of fan_in", math.sqrt(1.0 / fo)),
-                   ("1 / fan_in used as the standard deviation: it is the variance, take its "
-                    "square root", 1.0 / fi),
-                   ("He's variance 2 / fan_in: Xavier's is 1 / fan_in", math.sqrt(2.0 / fi)),
-                   ("fan_in without the receptive field (kernel height x width x ...): use "
-                    "compute_fans", math.sqrt(1.0 / bare[0]))],
-        "Glorot": [("a missing factor 2: Glorot's variance is 2 / (fan_in + fan_out)",
+                   (N_("fan_out instead of fan_in"), math.sqrt(1.0 / fo)),
+                   (N_("1 / fan_in used as the standard deviation: it is the variance, take its "
+                    "square root"), 1.0 / fi),
+                   (N_("He's variance 2 / fan_in: Xavier's is 1 / fan_in"), math.sqrt(2.0 / fi)),
+                   (N_("fan_in without the receptive field (kernel height x width x ...): use "
+                    "compute_fans"), math.sqrt(1.0 / bare[0]))],
+        "Glorot": [(N_("a missing factor 2: Glorot's variance is 2 / (fan_in + fan_out)"),
                     math.sqrt(1.0 / (fi + fo))),
-                   ("2 / (fan_in + fan_out) used as the standard deviation: it is the variance, "
-                    "take its square root", 2.0 / (fi + fo)),
-                   ("He's variance 2 / fan_in: Glorot averages fan_in and fan_out",
+                   (N_("2 / (fan_in + fan_out) used as the standard deviation: it is the variance, "
+                    "take its square root"), 2.0 / (fi + fo)),
+                   (N_("He's variance 2 / fan_in: Glorot averages fan_in and fan_out"),
                     math.sqrt(2.0 / fi)),
-                   ("Xavier's variance 1 / fan_in: Glorot's is 2 / (fan_in + fan_out)",
+                   (N_("Xavier's variance 1 / fan_in: Glorot's is 2 / (fan_in + fan_out)"),
                     math.sqrt(1.0 / fi)),
-                   ("fans without the receptive field (kernel height x width x ...): use "
-                    "compute_fans", math.sqrt(2.0 / (bare[0] + bare[1])))],
-        "He": [("fan_out instead of fan_in: He's variance is 2 / fan_in", math.sqrt(2.0 / fo)),
-               ("Xavier's variance 1 / fan_in: He doubles it for ReLU", math.sqrt(1.0 / fi)),
-               ("2 / fan_in used as the standard deviation: it is the variance, take its square "
-                "root", 2.0 / fi),
-               ("Glorot's variance 2 / (fan_in + fan_out): He's is 2 / fan_in",
+                   (N_("fans without the receptive field (kernel height x width x ...): use "
+                    "compute_fans"), math.sqrt(2.0 / (bare[0] + bare[1])))],
+        "He": [(N_("fan_out instead of fan_in: He's variance is 2 / fan_in"), math.sqrt(2.0 / fo)),
+               (N_("Xavier's variance 1 / fan_in: He doubles it for ReLU"), math.sqrt(1.0 / fi)),
+               (N_("2 / fan_in used as the standard deviation: it is the variance, take its square "
+                "root"), 2.0 / fi),
+               (N_("Glorot's variance 2 / (fan_in + fan_out): He's is 2 / fan_in"),
                 math.sqrt(2.0 / (fi + fo))),
-               ("fan_in without the receptive field (kernel height x width x ...): use "
-                "compute_fans", math.sqrt(2.0 / bare[0]))],
+               (N_("fan_in without the receptive field (kernel height x width x ...): use "
+                "compute_fans"), math.sqrt(2.0 / bare[0]))],
     }
     return alternatives[function]
 
@@ -79,10 +80,11 @@ def target_std(function: str, kwargs: dict) -> tuple[float, str]:
     """(standard deviation, how it was computed) for a draw check's case."""
     if function == "ScaledNormal":
         s = float(kwargs["init"].get("stddev", 0.01))
-        return s, "the stddev argument" if "stddev" in kwargs["init"] else "the default stddev"
+        return s, _("the stddev argument") if "stddev" in kwargs["init"] else _("the default stddev")
     fi, fo = fans(kwargs["shape"])
     formula, f = FORMULAS[function]
-    return f(fi, fo), f"{formula} with fan_in = {fi}, fan_out = {fo}"
+    return f(fi, fo), _("{formula} with fan_in = {fan_in}, fan_out = {fan_out}").format(
+        formula=formula, fan_in=fi, fan_out=fo)
 
 
 # --- statistics -------------------------------------------------------------------------------
@@ -98,17 +100,17 @@ def std_tolerance(n: int) -> float:
 def _floating(values, what: str, shape=None) -> tuple[np.ndarray | None, str | None]:
     """The values as float64, or a message saying why they cannot be judged."""
     if not isinstance(values, np.ndarray):
-        return None, f"{what}: expected an array, got {type(values).__name__}"
+        return None, _("{what}: expected an array, got {type}").format(what=what, type=type(values).__name__)
     if shape is not None and values.shape != tuple(shape):
-        return None, f"{what}: expected shape {tuple(shape)}, got {values.shape}"
+        return None, _("{what}: expected shape {expected}, got {got}").format(what=what, expected=tuple(shape), got=values.shape)
     if values.dtype.kind not in "f":
-        return None, (f"{what}: expected floating-point values, got dtype {values.dtype} "
-                      "(return floats, e.g. .astype(dtype))")
+        return None, _("{what}: expected floating-point values, got dtype {dtype} "
+                       "(return floats, e.g. .astype(dtype))").format(what=what, dtype=values.dtype)
     if values.size == 0:
-        return None, f"{what}: got no values"
+        return None, _("{what}: got no values").format(what=what)
     values = values.astype(np.float64)
     if not np.all(np.isfinite(values)):
-        return None, f"{what}: got nan or inf"
+        return None, _("{what}: got nan or inf").format(what=what)
     return values, None
 
 
@@ -119,18 +121,20 @@ def _scale_message(function: str, kwargs: dict, values: np.ndarray) -> str | Non
     std, mean = float(values.std()), float(values.mean())
     tol = std_tolerance(n)
     if abs(std / target - 1.0) > tol:
-        lines = [f"the standard deviation of your {n} values is {_g(std, 4)}; expected "
-                 f"{_g(target, 4)} = {how} (within {tol:.0%})."]
+        lines = [_("the standard deviation of your {n} values is {std}; expected "
+                   "{target} = {how} (within {tolerance}).").format(
+                       n=n, std=_g(std, 4), target=_g(target, 4), how=how, tolerance=f"{tol:.0%}")]
         matches = list(dict.fromkeys(
             label for label, alternative in _alternatives(function, kwargs)
             if abs(alternative / target - 1.0) > 2 * tol and abs(std / alternative - 1.0) <= tol))
         if matches:
-            lines.append("Yours matches " + "; or ".join(matches) + ".")
+            lines.append(_("Yours matches {mistakes}.").format(mistakes=_("; or ").join(map(_, matches))))
         return " ".join(lines)
     mean_tol = Z * target / math.sqrt(n)
     if abs(mean) > mean_tol:
-        return (f"the mean of your {n} values is {_g(mean)}; expected 0 (within "
-                f"{_g(mean_tol, 2)} for this many values): draw from N(0, σ²), centred at 0.")
+        return _("the mean of your {n} values is {mean}; expected 0 (within "
+                 "{tolerance} for this many values): draw from N(0, σ²), centred at 0.").format(
+                     n=n, mean=_g(mean), tolerance=_g(mean_tol, 2))
     return None
 
 
@@ -147,25 +151,27 @@ def normality_message(values: np.ndarray) -> str | None:
     for k, p in NORMAL_WITHIN.items():
         tol = max(0.01, Z * math.sqrt(p * (1 - p) / n))
         if abs(fractions[k] - p) > tol:
-            problems.append(f"{fractions[k]:.1%} of your values lie within {k} standard "
-                            f"deviation{'s' if k > 1 else ''} of the mean, where a normal "
-                            f"distribution has {p:.1%}")
+            problems.append((_("{share} of your values lie within {k} standard deviation of the mean, "
+                               "where a normal distribution has {normal}") if k == 1 else
+                             _("{share} of your values lie within {k} standard deviations of the mean, "
+                               "where a normal distribution has {normal}")).format(
+                                 share=f"{fractions[k]:.1%}", k=k, normal=f"{p:.1%}"))
     kurtosis_tol = max(0.15, Z * math.sqrt(24.0 / n))
     if abs(kurtosis - 3.0) > kurtosis_tol:
-        problems.append(f"the kurtosis E[z⁴] of your standardised values is {kurtosis:.2f}, "
-                        "where a normal distribution has 3")
+        problems.append(_("the kurtosis E[z⁴] of your standardised values is {kurtosis}, "
+                          "where a normal distribution has 3").format(kurtosis=f"{kurtosis:.2f}"))
     if not problems:
         return None
-    text = "your values are not normally distributed: " + "; ".join(problems) + "."
+    text = _("your values are not normally distributed: {problems}.").format(problems="; ".join(problems))
     widest = float(np.max(np.abs(z)))
     if kurtosis < 2.0 and fractions[2] > 0.995:
-        text += (" They look uniform (kurtosis 1.8, nothing beyond 1.73 standard deviations): "
-                 "draw with np.random.default_rng(seed).standard_normal(shape) or "
-                 "keras.random.normal, not a uniform generator.")
+        text += _(" They look uniform (kurtosis 1.8, nothing beyond 1.73 standard deviations): "
+                  "draw with np.random.default_rng(seed).standard_normal(shape) or "
+                  "keras.random.normal, not a uniform generator.")
     elif kurtosis < 2.9 and widest < 2.6:
-        text += (f" Nothing lies beyond {widest:.2f} standard deviations: a truncated normal? "
-                 "The lecture's initializers draw from the plain normal (standard_normal, "
-                 "keras.random.normal), not keras.random.truncated_normal.")
+        text += _(" Nothing lies beyond {widest} standard deviations: a truncated normal? "
+                  "The lecture's initializers draw from the plain normal (standard_normal, "
+                  "keras.random.normal), not keras.random.truncated_normal.").format(widest=f"{widest:.2f}")
     return text
 
 
@@ -174,7 +180,7 @@ def normality_message(values: np.ndarray) -> str | None:
 
 def compare_std(function: str, expected, got, call: Call) -> str | None:
     """Judge Cls(**init)(shape): shape, floating, standard deviation and mean."""
-    values, problem = _floating(got, "your initializer's values", call.kwargs["shape"])
+    values, problem = _floating(got, _("your initializer's values"), call.kwargs["shape"])
     if problem:
         return problem
     return _scale_message(function, call.kwargs, values)
@@ -186,31 +192,34 @@ def compare_std_for(function: str):
 
 
 def normality_compare(expected, got, call: Call) -> str | None:
-    values, problem = _floating(got, "your initializer's values", call.kwargs["shape"])
+    values, problem = _floating(got, _("your initializer's values"), call.kwargs["shape"])
     if problem:
         return problem
     if values.std() == 0:
-        return "all your values are equal: draw them at random"
+        return _("all your values are equal: draw them at random")
     return normality_message(values)
 
 
 def dtypes_compare(expected, got, call: Call) -> str | None:
     shape = tuple(call.kwargs["shape"])
     if not isinstance(got, tuple) or len(got) != 3:
-        return "expected three results"
+        return _("expected three results")
     for values, asked, want in zip(got, ("dtype=None", "dtype='float64'", "dtype='float32'"),
                                    ("float32", "float64", "float32")):
         if not isinstance(values, np.ndarray):
-            return f"called with {asked}, your initializer returned {type(values).__name__}"
+            return _("called with {asked}, your initializer returned {type}").format(
+                asked=asked, type=type(values).__name__)
         if values.shape != shape:
-            return f"called with {asked}, your initializer returned shape {values.shape}, expected {shape}"
+            return _("called with {asked}, your initializer returned shape {got}, expected {expected}").format(
+                asked=asked, got=values.shape, expected=shape)
         if values.dtype != np.dtype(want):
-            why = (" (None means Keras' default float type, keras.backend.floatx(), which is "
-                   "float32)" if asked == "dtype=None" else "")
-            return (f"called with {asked}, your initializer returned dtype {values.dtype}; "
-                    f"expected {want}{why}. Convert at the end, e.g. "
-                    "w.astype(keras.backend.standardize_dtype(dtype or keras.backend.floatx())) "
-                    "(the notebook's float_dtype(dtype)), or pass dtype to keras.random.normal.")
+            why = (_(" (None means Keras' default float type, keras.backend.floatx(), which is "
+                     "float32)") if asked == "dtype=None" else "")
+            return _("called with {asked}, your initializer returned dtype {dtype}; "
+                     "expected {want}{why}. Convert at the end, e.g. "
+                     "w.astype(keras.backend.standardize_dtype(dtype or keras.backend.floatx())) "
+                     "(the notebook's float_dtype(dtype)), or pass dtype to keras.random.normal.").format(
+                         asked=asked, dtype=values.dtype, want=want, why=why)
     return None
 
 
@@ -218,24 +227,24 @@ def seeding_compare(expected, got, call: Call) -> str | None:
     shape = tuple(call.kwargs["shape"])
     seed = call.kwargs["init"]["seed"]
     if not isinstance(got, tuple) or len(got) != 3:
-        return "expected three results"
+        return _("expected three results")
     arrays = []
     for values in got:
-        values, problem = _floating(values, "your initializer's values", shape)
+        values, problem = _floating(values, _("your initializer's values"), shape)
         if problem:
             return problem
         arrays.append(values)
     a, b, c = arrays
     if not np.array_equal(a, b):
         share = float(np.mean(a != b))
-        return (f"two initializers made with seed={seed} gave different values ({share:.0%} of "
-                "the entries differ): the seed is not used, or not used from the start. Make the "
-                "generator from self.seed inside __call__ (np.random.default_rng(self.seed)), or "
-                "pass seed=self.seed to keras.random.normal; np.random.randn and an unseeded "
-                "generator ignore it.")
+        return _("two initializers made with seed={seed} gave different values ({share} of "
+                 "the entries differ): the seed is not used, or not used from the start. Make the "
+                 "generator from self.seed inside __call__ (np.random.default_rng(self.seed)), or "
+                 "pass seed=self.seed to keras.random.normal; np.random.randn and an unseeded "
+                 "generator ignore it.").format(seed=seed, share=f"{share:.0%}")
     if float(np.mean(a == c)) > 0.5:
-        return (f"seed={seed} and seed={seed + 1} gave the same values: your initializer does not "
-                "depend on its seed (a fixed seed inside the class?). Use self.seed.")
+        return _("seed={seed} and seed={other} gave the same values: your initializer does not "
+                 "depend on its seed (a fixed seed inside the class?). Use self.seed.").format(seed=seed, other=seed + 1)
     return None
 
 
@@ -248,65 +257,68 @@ def _two_sample_message(what: str, values: np.ndarray, reference: np.ndarray, re
     s, r = float(values.std()), float(reference.std())
     tol = max(0.03, Z * math.sqrt(1.0 / (2 * values.size) + 1.0 / (2 * reference.size)))
     if r == 0 or abs(s / r - 1.0) > tol:
-        return (f"{what} have standard deviation {_g(s, 4)}, but {ref_what} have "
-                f"{_g(r, 4)}: they should come from the same distribution")
+        return _("{what} have standard deviation {std}, but {ref_what} have "
+                 "{ref_std}: they should come from the same distribution").format(
+                     what=what, std=_g(s, 4), ref_what=ref_what, ref_std=_g(r, 4))
     return None
 
 
 def config_compare(expected, got, call: Call) -> str | None:
     init, shape = call.kwargs["init"], tuple(call.kwargs["shape"])
     if not isinstance(got, dict):
-        return "expected a dict of results"
+        return _("expected a dict of results")
     for key, value in init.items():
         entry = got.get(f"config_{key}")
         entry = float(entry) if isinstance(entry, np.ndarray) and entry.size == 1 else math.nan
         if math.isnan(entry):
-            return (f"get_config() has no number under the key {key!r}: return the constructor's "
-                    f"arguments, {{{', '.join(repr(k) + ': self.' + k for k in init)}}}, so that "
-                    "from_config (which calls the class with **config) rebuilds the initializer.")
+            return _("get_config() has no number under the key {key}: return the constructor's "
+                     "arguments, {config}, so that from_config (which calls the class with **config) "
+                     "rebuilds the initializer.").format(
+                         key=repr(key), config="{" + ", ".join(repr(k) + ": self." + k for k in init) + "}")
         if entry != float(value):
-            return (f"get_config()[{key!r}] is {_g(entry, 6)}, but the initializer was made with "
-                    f"{key}={value!r}")
+            return _("get_config()[{key}] is {entry}, but the initializer was made with "
+                     "{name}={value}").format(key=repr(key), entry=_g(entry, 6), name=key, value=repr(value))
     arrays = {}
     for key in ("clone", "fresh", "again"):
-        what = "the values of " + ("from_config(...)" if key == "clone" else "a new initializer")
+        what = _("the values of from_config(...)") if key == "clone" else _("the values of a new initializer")
         values, problem = _floating(got.get(key), what, shape)
         if problem:
             return problem
         arrays[key] = values
     if _same_draws(arrays["fresh"], arrays["again"]):
         if not np.array_equal(arrays["clone"], arrays["fresh"]):
-            return ("the initializer rebuilt with from_config(get_config()) draws other values than "
-                    f"the original with the same seed={init.get('seed')!r}: something the "
-                    "constructor sets is missing from the config.")
+            return _("the initializer rebuilt with from_config(get_config()) draws other values than "
+                     "the original with the same seed={seed}: something the "
+                     "constructor sets is missing from the config.").format(seed=repr(init.get("seed")))
         return None
     # Not deterministic (the seed checks grade that): at least the same distribution.
-    return _two_sample_message("the values of from_config(get_config())", arrays["clone"],
-                               arrays["fresh"], "the original's")
+    return _two_sample_message(_("the values of from_config(get_config())"), arrays["clone"],
+                               arrays["fresh"], _("the original's"))
 
 
 def layers_compare(expected, got, call: Call) -> str | None:
     if not isinstance(got, dict):
-        return "expected a dict of results"
+        return _("expected a dict of results")
     shapes = {"dense": tuple(call.kwargs["dense"]), "conv": tuple(call.kwargs["conv"])}
     names = {"dense": "Dense", "conv": "Conv2D"}
     for key, shape in shapes.items():
-        kernel, problem = _floating(got.get(key), f"the {names[key]} layer's kernel", shape)
+        kernel, problem = _floating(got.get(key), _("the {layer} layer's kernel").format(layer=names[key]), shape)
         if problem:
             return problem
         fresh, problem = _floating(got.get(f"{key}_fresh"),
-                                   f"your initializer called with shape {shape}", shape)
+                                   _("your initializer called with shape {shape}").format(shape=shape), shape)
         if problem:
             return problem
         again = got.get(f"{key}_again")
         if isinstance(again, np.ndarray) and _same_draws(fresh, again.astype(np.float64)):
             scale = max(float(np.max(np.abs(fresh))), 1e-30)
             if not np.allclose(kernel, fresh, rtol=1e-6, atol=1e-7 * scale):
-                return (f"the {names[key]} layer's kernel differs from what your initializer returns "
-                        f"for the kernel's shape {shape} and dtype 'float32' with the same seed")
+                return _("the {layer} layer's kernel differs from what your initializer returns "
+                         "for the kernel's shape {shape} and dtype 'float32' with the same seed").format(
+                             layer=names[key], shape=shape)
         else:
-            message = _two_sample_message(f"the {names[key]} layer's kernel values", kernel,
-                                          fresh, "your initializer's own values for that shape")
+            message = _two_sample_message(_("the {layer} layer's kernel values").format(layer=names[key]), kernel,
+                                          fresh, _("your initializer's own values for that shape"))
             if message:
                 return message
     return None
@@ -325,9 +337,10 @@ def _activations(got, kwargs) -> tuple[np.ndarray | None, str | None]:
              int(kwargs.get("n_nodes", 100)))
     acts = got.get("activations") if isinstance(got, dict) else got
     if isinstance(acts, np.ndarray) and acts.shape != shape and acts.size == math.prod(shape):
-        return None, (f"activation_stats returned shape {acts.shape}; expected (n_layers, n_samples, "
-                      f"n_nodes) = {shape} (same number of values: a transpose or a reshape?)")
-    return _floating(acts, "activation_stats' result", shape)
+        return None, _("activation_stats returned shape {got}; expected (n_layers, n_samples, "
+                       "n_nodes) = {expected} (same number of values: a transpose or a reshape?)").format(
+                           got=acts.shape, expected=shape)
+    return _floating(acts, _("activation_stats' result"), shape)
 
 
 def _weights(kwargs) -> list[np.ndarray]:
@@ -364,8 +377,9 @@ def chain_compare(expected, got, call: Call) -> str | None:
             or not np.all(calls == n):
         count = calls.shape[0] if isinstance(calls, np.ndarray) and calls.ndim == 2 else "?"
         asked = [tuple(int(d) for d in row) for row in calls[:6]] if count != "?" else []
-        return (f"activation_stats called the initializer {count} times (shapes {asked}); expected "
-                f"one call per layer, {n_layers} calls of initializer(({n}, {n}))")
+        return _("activation_stats called the initializer {count} times (shapes {asked}); expected "
+                 "one call per layer, {layers} calls of initializer(({n}, {n}))").format(
+                     count=count, asked=asked, layers=n_layers, n=n)
     activation = kwargs["activation"]
     g = ACTIVATIONS[activation]
     weights = _weights(kwargs)
@@ -376,30 +390,33 @@ def chain_compare(expected, got, call: Call) -> str | None:
         mismatch = compare_arrays(want, acts[layer], rtol=1e-4, atol=1e-4, exact=False)
         if mismatch is None:
             continue
-        text = (f"layer {layer + 1} of your result is not {activation}(layer {layer} @ W{layer + 1}) "
-                f"with W{layer + 1} the initializer's matrix number {layer + 1}: {mismatch}.")
+        text = _("layer {next} of your result is not {activation}(layer {layer} @ W{next}) "
+                 "with W{next} the initializer's matrix number {next}: {mismatch}.").format(
+                     next=layer + 1, activation=activation, layer=layer, mismatch=mismatch)
         if _close(acts[layer], previous @ w):
-            text += f" It equals layer {layer} @ W{layer + 1}: the activation is missing."
+            text += _(" It equals layer {layer} @ W{next}: the activation is missing.").format(layer=layer, next=layer + 1)
         elif _close(acts[layer], g(previous @ w.T)):
-            text += (" It equals the activation of layer @ W transposed: use Keras' row "
-                     "convention a = g(a_prev @ W).")
+            text += _(" It equals the activation of layer @ W transposed: use Keras' row "
+                      "convention a = g(a_prev @ W).")
         elif x is not None and _close(acts[layer], g(x @ w), rtol=1e-3, atol=1e-3):
-            text += (" It equals the activation of (inputs @ W): every layer must read the previous "
-                     "layer's activations, not the inputs x.")
+            text += _(" It equals the activation of (inputs @ W): every layer must read the previous "
+                      "layer's activations, not the inputs x.")
         elif _close(acts[layer], g(previous @ w + 1.0)) or _close(acts[layer], g(previous @ w + 0.1)):
-            text += " The layers have no bias."
+            text += _(" The layers have no bias.")
         return text
     if activation in INVERSES:
         low, high = INVERSES[activation][1]
         if x is None:
-            return (f"layer 1 holds values outside ({_g(low)}, {_g(high)}), which {activation} "
-                    f"cannot produce: layer 1 must be {activation}(x @ W1)")
+            return _("layer 1 holds values outside ({low}, {high}), which {activation} "
+                     "cannot produce: layer 1 must be {activation}(x @ W1)").format(
+                         low=_g(low), high=_g(high), activation=activation)
         mean, std = float(x.mean()), float(x.std())
         tol_mean, tol_std = 6.0 / math.sqrt(x.size) + 0.02, max(0.05, 6.0 / math.sqrt(2 * x.size))
         if abs(mean) > tol_mean or abs(std - 1.0) > tol_std:
-            return (f"the inputs behind your layer 1 (x with {activation}(x @ W1) = layer 1) have "
-                    f"mean {_g(mean)} and standard deviation {_g(std)}; expected N(0, 1) inputs: "
-                    "np.random.default_rng(seed).standard_normal((n_samples, n_nodes)).")
+            return _("the inputs behind your layer 1 (x with {activation}(x @ W1) = layer 1) have "
+                     "mean {mean} and standard deviation {std}; expected N(0, 1) inputs: "
+                     "np.random.default_rng(seed).standard_normal((n_samples, n_nodes)).").format(
+                         activation=activation, mean=_g(mean), std=_g(std))
     return None
 
 
@@ -415,17 +432,20 @@ def layer_stats(acts: np.ndarray, activation: str) -> list[dict]:
 
 
 LECTURE = {
-    ("sigmoid", "stddev 1"): "with stddev 1 the sigmoid activations pile up at 0 and 1 (saturation)",
-    ("sigmoid", "stddev 0.01"): "with stddev 0.01 the sigmoid activations collapse near 0.5",
-    ("sigmoid", "Xavier"): "with Xavier's 1/sqrt(n) the sigmoid activations keep a broad spread in "
-                           "every layer",
-    ("relu", "stddev 0.01"): "with stddev 0.01 the ReLU activations shrink layer after layer until "
-                             "they vanish",
-    ("relu", "He"): "with He's sqrt(2/n) the ReLU activations keep the same spread in every layer",
-    ("relu", "Xavier"): "with Xavier's 1/sqrt(n) the ReLU activations shrink by about sqrt(2) per "
-                        "layer",
-    ("tanh", "Xavier"): "with Xavier's 1/sqrt(n) the tanh activations keep a broad spread",
+    ("sigmoid", "stddev 1"): N_("with stddev 1 the sigmoid activations pile up at 0 and 1 (saturation)"),
+    ("sigmoid", "stddev 0.01"): N_("with stddev 0.01 the sigmoid activations collapse near 0.5"),
+    ("sigmoid", "Xavier"): N_("with Xavier's 1/sqrt(n) the sigmoid activations keep a broad spread in "
+                              "every layer"),
+    ("relu", "stddev 0.01"): N_("with stddev 0.01 the ReLU activations shrink layer after layer until "
+                                "they vanish"),
+    ("relu", "He"): N_("with He's sqrt(2/n) the ReLU activations keep the same spread in every layer"),
+    ("relu", "Xavier"): N_("with Xavier's 1/sqrt(n) the ReLU activations shrink by about sqrt(2) per "
+                           "layer"),
+    ("tanh", "Xavier"): N_("with Xavier's 1/sqrt(n) the tanh activations keep a broad spread"),
 }
+
+
+DEFAULT_STORY = N_("each layer's spread follows from the weights")
 
 
 def stats_compare(expected, got, call: Call) -> str | None:
@@ -434,33 +454,33 @@ def stats_compare(expected, got, call: Call) -> str | None:
     acts, problem = _activations(got, kwargs)
     if problem:
         return problem
-    ref, _ = _activations(expected, kwargs)
+    ref, _unused = _activations(expected, kwargs)
     activation = kwargs["activation"]
     mine, theirs = layer_stats(acts, activation), layer_stats(ref, activation)
-    story = LECTURE.get((activation, kwargs["label"]), "each layer's spread follows from the weights")
+    story = _(LECTURE.get((activation, kwargs["label"]), DEFAULT_STORY))
     for layer, (m, r) in enumerate(zip(mine, theirs), start=1):
         problems = []
         if abs(m["std"] / r["std"] - 1.0) > 0.05:
-            problems.append(f"standard deviation {_g(m['std'])} (expected about {_g(r['std'])})")
+            problems.append(_("standard deviation {got} (expected about {expected})").format(got=_g(m["std"]), expected=_g(r["std"])))
         if abs(m["mean"] - r["mean"]) > 0.05 * max(r["std"], abs(r["mean"])):
-            problems.append(f"mean {_g(m['mean'])} (expected about {_g(r['mean'])})")
+            problems.append(_("mean {got} (expected about {expected})").format(got=_g(m["mean"]), expected=_g(r["mean"])))
         if activation == "sigmoid":
             if abs(m["saturated"] - r["saturated"]) > 0.03:
-                problems.append(f"{m['saturated']:.0%} of the values below 0.01 or above 0.99 "
-                                f"(expected about {r['saturated']:.0%})")
+                problems.append(_("{got} of the values below 0.01 or above 0.99 (expected about {expected})").format(
+                    got=f"{m['saturated']:.0%}", expected=f"{r['saturated']:.0%}"))
             if abs(m["near_half"] - r["near_half"]) > 0.03:
-                problems.append(f"{m['near_half']:.0%} of the values within 0.05 of 0.5 (expected "
-                                f"about {r['near_half']:.0%})")
+                problems.append(_("{got} of the values within 0.05 of 0.5 (expected about {expected})").format(
+                    got=f"{m['near_half']:.0%}", expected=f"{r['near_half']:.0%}"))
         if problems:
-            return (f"layer {layer} of your activations has " + ", ".join(problems) +
-                    " — the expected values are the reference's, with the same weight matrices and "
-                    f"its own N(0, 1) inputs. The lecture: {story}.")
+            return _("layer {layer} of your activations has {problems} — the expected values are the "
+                     "reference's, with the same weight matrices and its own N(0, 1) inputs. The "
+                     "lecture: {story}.").format(layer=layer, problems=", ".join(problems), story=story)
     return None
 
 
 def activation_seeding_compare(expected, got, call: Call) -> str | None:
     if not isinstance(got, tuple) or len(got) != 3:
-        return "expected three results"
+        return _("expected three results")
     arrays = []
     for values in got:
         values, problem = _activations(values, call.kwargs)
@@ -470,8 +490,9 @@ def activation_seeding_compare(expected, got, call: Call) -> str | None:
     first, second, other = arrays
     seed = call.kwargs["seed"]
     if not np.array_equal(first, second):
-        return (f"two runs with seed={seed} (and the same weights) gave different activations: draw "
-                "the inputs from a generator seeded with seed, np.random.default_rng(seed)")
+        return _("two runs with seed={seed} (and the same weights) gave different activations: draw "
+                 "the inputs from a generator seeded with seed, np.random.default_rng(seed)").format(seed=seed)
     if np.array_equal(first, other):
-        return f"seed={seed} and seed={seed + 1} gave the same activations: the inputs must depend on seed"
+        return _("seed={seed} and seed={other} gave the same activations: the inputs must depend on seed").format(
+            seed=seed, other=seed + 1)
     return None

@@ -35,6 +35,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from autograder.engine.i18n import N_, _
 from autograder.engine.rubric import Call
 
 from . import MissingName, ReturnValueError, call
@@ -147,7 +148,7 @@ def descend_2d(optimizer, start, steps: int) -> np.ndarray:
     keras = _keras()
     point = keras.Variable(np.asarray(start, dtype=np.float64), dtype="float64", name="point")
     path = [np.asarray(start, dtype=np.float64)]
-    for _ in range(int(steps)):
+    for _step in range(int(steps)):
         gradient = keras.ops.convert_to_tensor(grad_2d(keras.ops.convert_to_numpy(point)))
         optimizer.apply([gradient], [point])
         path.append(np.array(keras.ops.convert_to_numpy(point), dtype=np.float64))
@@ -266,21 +267,22 @@ def _close_path(expected: np.ndarray, got: np.ndarray) -> bool:
 def compare_path(expected, got, call) -> str | None:
     """A path (steps + 1, 2): says where the student's path leaves the reference's."""
     if not isinstance(got, np.ndarray):
-        return f"expected an array of shape {expected.shape}, got {type(got).__name__}"
+        return _("expected an array of shape {shape}, got {type}").format(shape=expected.shape, type=type(got).__name__)
     if got.shape != expected.shape:
         hint = ""
         if got.shape == (expected.shape[0] - 1, 2):
             if _close_path(expected[1:], got):
-                hint = " (one row short: your path lacks the starting point; it starts with the start itself)"
+                hint = _(" (one row short: your path lacks the starting point; it starts with the start itself)")
             elif _close_path(expected[:-1], got):
-                hint = " (one row short: your path lacks the point after the last step)"
+                hint = _(" (one row short: your path lacks the point after the last step)")
             else:
-                hint = " (one row short: steps + 1 points, the start and one after each step)"
+                hint = _(" (one row short: steps + 1 points, the start and one after each step)")
         elif got.ndim == 2 and got.shape[::-1] == expected.shape:
-            hint = " (transposed: one row per point)"
-        return f"expected a path of shape {expected.shape}, got shape {got.shape}{hint}"
+            hint = _(" (transposed: one row per point)")
+        return _("expected a path of shape {expected}, got shape {got}{hint}").format(
+            expected=expected.shape, got=got.shape, hint=hint)
     if got.dtype.kind not in "fiu":
-        return f"expected floating-point numbers, got dtype {got.dtype}"
+        return _("expected floating-point numbers, got dtype {dtype}").format(dtype=got.dtype)
     got = got.astype(np.float64)
     scale = max(1.0, float(np.max(np.abs(expected))))
     with np.errstate(invalid="ignore"):
@@ -290,10 +292,13 @@ def compare_path(expected, got, call) -> str | None:
         return None
     k = int(rows[0])
     end = expected.shape[0] - 1
-    return (f"your path leaves the reference path at point {k} (after {k} step{'' if k == 1 else 's'}): expected "
-            f"({expected[k, 0]:.6g}, {expected[k, 1]:.6g}), got ({got[k, 0]:.6g}, {got[k, 1]:.6g}); "
-            f"the reference ends at ({expected[end, 0]:.6f}, {expected[end, 1]:.6f}), yours at "
-            f"({got[end, 0]:.6g}, {got[end, 1]:.6g})")
+    return (_("your path leaves the reference path at point {k} (after {k} step): expected {expected}, got "
+              "{got}; the reference ends at {reference_end}, yours at {end}") if k == 1 else
+            _("your path leaves the reference path at point {k} (after {k} steps): expected {expected}, got "
+              "{got}; the reference ends at {reference_end}, yours at {end}")).format(
+                k=k, expected=f"({expected[k, 0]:.6g}, {expected[k, 1]:.6g})", got=f"({got[k, 0]:.6g}, {got[k, 1]:.6g})",
+                reference_end=f"({expected[end, 0]:.6f}, {expected[end, 1]:.6f})",
+                end=f"({got[end, 0]:.6g}, {got[end, 1]:.6g})")
 
 
 def plot_paths(expected, got, call, path) -> None:
@@ -335,24 +340,27 @@ def compare_config(kind: str, expected, got, call) -> str | None:
     present = np.asarray(got["present"]).reshape(-1)
     values = np.asarray(got["values"], dtype=np.float64).reshape(-1)
     if present.shape != (len(keys),) or values.shape != (len(keys),):
-        return "the round trip returned malformed values"
+        return _("the round trip returned malformed values")
     missing = [k for k, p in zip(keys, present) if not p]
     if missing:
-        return (f"{kind}(...).get_config() has no {', '.join(map(repr, missing))}: Keras rebuilds the "
-                f"optimizer with {kind}(**config), so a missing hyperparameter comes back with its "
-                "default value")
+        return _("{kind}(...).get_config() has no {missing}: Keras rebuilds the "
+                 "optimizer with {kind}(**config), so a missing hyperparameter comes back with its "
+                 "default value").format(kind=kind, missing=", ".join(map(repr, missing)))
     for key, want, value in zip(keys, np.asarray(expected["values"]).reshape(-1), values):
         if not abs(value - want) <= 1e-6 * max(1.0, abs(want)):
-            return f"{kind}(...).get_config()[{key!r}] is {value:.6g}, expected {want:.6g}"
+            return _("{kind}(...).get_config()[{key}] is {value}, expected {want}").format(
+                kind=kind, key=repr(key), value=f"{value:.6g}", want=f"{want:.6g}")
     if not float(got["same_class"]) == 1.0:
-        return (f"keras.optimizers.deserialize(keras.optimizers.serialize(opt), custom_objects="
-                f"{{{kind!r}: {kind}}}) did not give back a {kind}")
+        return _("{call} did not give back a {kind}").format(
+            call=f"keras.optimizers.deserialize(keras.optimizers.serialize(opt), custom_objects={{{kind!r}: {kind}}})",
+            kind=kind)
     for key, what in (("from_config", f"{kind}.from_config(opt.get_config())"),
-                      ("deserialized", "the deserialized copy")):
+                      ("deserialized", _("the deserialized copy"))):
         gap = float(got[key])
         if not gap <= 1e-6:
-            return (f"{what} takes other steps than opt itself (largest difference {gap:.3g}): "
-                    "a hyperparameter is not saved in get_config or not restored by __init__")
+            return _("{what} takes other steps than opt itself (largest difference {gap}): "
+                     "a hyperparameter is not saved in get_config or not restored by __init__").format(
+                         what=what, gap=f"{gap:.3g}")
     return None
 
 
@@ -364,23 +372,25 @@ def compare_config_for(kind: str):
 def compare_fit(expected, got, call) -> str | None:
     loss_e, loss_g = np.asarray(expected["loss"]), np.asarray(got["loss"], dtype=np.float64)
     if loss_g.shape != loss_e.shape:
-        return f"expected {loss_e.size} epoch losses, got {loss_g.size}"
+        return _("expected {expected} epoch losses, got {got}").format(expected=loss_e.size, got=loss_g.size)
     fmt = lambda a: "[" + ", ".join(f"{v:.5f}" for v in a) + "]"  # noqa: E731
     weights_g = [np.asarray(w, dtype=np.float64) for w in got["weights"]]
     if not np.all(np.isfinite(loss_g)) or not all(np.all(np.isfinite(w)) for w in weights_g):
-        return (f"training produced NaN or inf (loss per epoch {fmt(loss_g)}; the reference's is "
-                f"{fmt(loss_e)}). In model.fit some gradients are exactly 0 (the digits' blank "
-                "pixels) and epsilon is tiny here: an update 0 / 0 (no epsilon in the denominator, "
-                "or a division by sqrt(h) alone) gives NaN, which then spreads through the network")
+        return _("training produced NaN or inf (loss per epoch {losses}; the reference's is "
+                 "{expected}). In model.fit some gradients are exactly 0 (the digits' blank "
+                 "pixels) and epsilon is tiny here: an update 0 / 0 (no epsilon in the denominator, "
+                 "or a division by sqrt(h) alone) gives NaN, which then spreads through the network").format(
+                     losses=fmt(loss_g), expected=fmt(loss_e))
     if not np.all(np.abs(loss_g - loss_e) <= 1e-3 * np.abs(loss_e) + 1e-4):
-        return f"the training loss per epoch is {fmt(loss_g)}, the reference's is {fmt(loss_e)}"
-    names = ("hidden kernel", "hidden bias", "output kernel", "output bias")
+        return _("the training loss per epoch is {losses}, the reference's is {expected}").format(
+            losses=fmt(loss_g), expected=fmt(loss_e))
+    names = (N_("hidden kernel"), N_("hidden bias"), N_("output kernel"), N_("output bias"))
     for name, w_e, w_g in zip(names, expected["weights"], got["weights"]):
         w_g = np.asarray(w_g, dtype=np.float64)
         scale = max(1.0, float(np.max(np.abs(w_e))))
         error = np.abs(w_g - w_e)
         if w_g.shape != w_e.shape or not np.all(error <= TRAJECTORY_TOL * scale):
             worst = float(np.nanmax(error)) if w_g.shape == w_e.shape else float("nan")
-            return (f"the losses agree ({fmt(loss_g)}), but the trained {name} differs from the "
-                    f"reference's by up to {worst:.3g}")
+            return _("the losses agree ({losses}), but the trained {name} differs from the "
+                     "reference's by up to {worst}").format(losses=fmt(loss_g), name=_(name), worst=f"{worst:.3g}")
     return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Callable
 
 from autograder import exercises as scenarios
+from autograder.engine.i18n import _
 from . import tripwire
 from .calls import safe_str
 
@@ -31,7 +32,7 @@ def describe_error(exc: BaseException, traceback: Callable[[BaseException], str]
         return {"kind": "missing", "message": safe_str(exc)}
     kind = "bad_return" if isinstance(exc, scenarios.ReturnValueError) else "exception"
     if isinstance(exc, SystemExit):
-        message = f"SystemExit: your code called sys.exit({safe_str(exc)})"
+        message = "SystemExit: " + _("your code called sys.exit({code})").format(code=safe_str(exc))
     else:
         message = f"{type(exc).__name__}: {safe_str(exc)}"
     return {"kind": kind, "message": message, "traceback": traceback(exc)}

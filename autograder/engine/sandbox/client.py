@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 from autograder.engine import backends
 from autograder.engine.errors import GraderFault
+from autograder.engine import i18n
+from autograder.engine.i18n import N_, _
 from . import warm, wire
 from .limits import Limits
 from .replies import MALFORMED
@@ -34,23 +36,25 @@ from .replies import MALFORMED
 ZYGOTE_START_TIMEOUT = 180.0
 LOAD_TIMEOUT = 60.0
 
-_SIGNAL_MEANING = {
-    "SIGKILL": "it was killed (out of memory, or the time limit)",
-    "SIGSEGV": "it crashed (segmentation fault: very deep recursion or a native crash)",
-    "SIGABRT": "it aborted (often a native library running out of memory)",
-    "SIGXCPU": "it used up its CPU-time limit",
-    "SIGBUS": "it crashed (bus error)",
-    "SIGFPE": "it crashed (floating-point exception)",
+_SIGNAL_MEANING = {  # the parent's words for a signal the parent saw (translated where used)
+    "SIGKILL": N_("it was killed (out of memory, or the time limit)"),
+    "SIGSEGV": N_("it crashed (segmentation fault: very deep recursion or a native crash)"),
+    "SIGABRT": N_("it aborted (often a native library running out of memory)"),
+    "SIGXCPU": N_("it used up its CPU-time limit"),
+    "SIGBUS": N_("it crashed (bus error)"),
+    "SIGFPE": N_("it crashed (floating-point exception)"),
 }
 
 
 def describe_death(status: dict) -> str:
     if "signal" in status:
         name = status["signal"]
-        return f"the grading process ended: {_SIGNAL_MEANING.get(name, 'killed by ' + name)}"
+        meaning = (_(_SIGNAL_MEANING[name]) if name in _SIGNAL_MEANING
+                   else _("killed by {signal}").format(signal=name))
+        return _("the grading process ended: {meaning}").format(meaning=meaning)
     code = status.get("exit_code")
-    return (f"the grading process ended with exit status {code}: "
-            "did your code call os._exit() or exit the interpreter?")
+    return _("the grading process ended with exit status {code}: "
+             "did your code call os._exit() or exit the interpreter?").format(code=code)
 
 
 # What the zygote (and so every child) inherits from the grader's environment: nothing
@@ -67,6 +71,7 @@ def zygote_environment() -> dict[str, str]:
     # The zygote's HOME is not the instructor's, so it cannot read ~/.keras/keras.json: it is
     # told the backend the grader resolved (backends.py), the one the reference runs on.
     env["KERAS_BACKEND"] = backends.selected()
+    env["DLGRADE_LANG"] = i18n.current()  # the child words its own messages (data to us) in it
     return env
 
 
@@ -294,16 +299,17 @@ class ChildProcess:
                                            **(bounds or {}))
         except (socket.timeout, TimeoutError):
             self.kill()
-            raise ChildDied(f"it did not finish within {timeout:g} s "
-                            "(an endless loop, or far too slow) and was stopped") from None
+            raise ChildDied(_("it did not finish within {seconds} s "
+                              "(an endless loop, or far too slow) and was stopped").format(
+                                  seconds=f"{timeout:g}")) from None
         except (wire.PeerClosed, BrokenPipeError, ConnectionResetError):
             raise ChildDied(describe_death(self.kill())) from None
         except (wire.ProtocolError, OSError) as exc:
             self.kill()  # the rest of an oversized frame is never read
-            raise ChildDied(f"{MALFORMED} ({str(exc)[:200]})") from None
+            raise ChildDied(f"{_(MALFORMED)} ({str(exc)[:200]})") from None
         if type(reply.get("id")) is not int or reply["id"] != header["id"]:
             self.kill()
-            raise ChildDied(f"{MALFORMED} (a reply to another request)")
+            raise ChildDied(_("{malformed} (a reply to another request)").format(malformed=_(MALFORMED)))
         return reply, out
 
     def kill(self) -> dict:

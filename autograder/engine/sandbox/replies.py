@@ -23,7 +23,9 @@ import math
 
 import numpy as np
 
-MALFORMED = "the submission's process sent a malformed reply"
+from autograder.engine.i18n import N_
+
+MALFORMED = N_("the submission's process sent a malformed reply")  # translated where used
 
 MAX_TEXT = 4000          # characters of captured output kept per request
 MAX_MESSAGE = 1600       # characters of an error message

@@ -11,6 +11,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from autograder.engine.i18n import _
+
 from . import replies, wire
 from .client import LOAD_TIMEOUT, ChildDied, ChildProcess, Sandbox
 
@@ -59,11 +61,12 @@ class Budget:
         """Why no further request for ``function`` may run, or None."""
         deaths = self.deaths.get(function, 0)
         if deaths >= self.max_deaths:
-            return (f"it was not run: your code's grading process ended {deaths} times in "
-                    f"{function}'s checks (see them), so its remaining checks are skipped")
+            return _("it was not run: your code's grading process ended {deaths} times in "
+                     "{function}'s checks (see them), so its remaining checks are skipped").format(
+                         deaths=deaths, function=function)
         if self.remaining() < 0.5:
-            return (f"it was not run: your submission used up its time budget of "
-                    f"{self.total_s:g} s for loading and all its checks")
+            return _("it was not run: your submission used up its time budget of "
+                     "{seconds} s for loading and all its checks").format(seconds=f"{self.total_s:g}")
         return None
 
 
@@ -120,7 +123,7 @@ class SubmissionRun:
         self.child = self.sandbox.spawn()
         cut_short = self.budget.remaining() < self.budget.load_s
         try:
-            reply, _ = self._request(self.load_request, [], self.budget.load_s,
+            reply, _arrays = self._request(self.load_request, [], self.budget.load_s,
                                      replies.reply_bounds(len(self.cells)), function)
             report = replies.check_load_report(reply, self.cells, self.functions)
         except ChildDied as death:
@@ -128,12 +131,12 @@ class SubmissionRun:
                 with self.budget.lock:
                     self.budget.deaths[function] -= 1
                 raise ChildDied(self.budget.refusal(function)) from None
-            self.fatal = f"while loading your file, {death.reason}"
+            self.fatal = _("while loading your file, {reason}").format(reason=death.reason)
             raise ChildDied(self.fatal) from None
         except replies.Malformed:
             self.close()
             self.budget.died(function)
-            self.fatal = f"while loading your file, {replies.MALFORMED}"
+            self.fatal = _("while loading your file, {reason}").format(reason=_(replies.MALFORMED))
             raise ChildDied(self.fatal) from None
         if self.load_report is None:
             self.load_report = report
@@ -173,7 +176,7 @@ class SubmissionRun:
         except replies.Malformed:
             self.close()
             self.budget.died(function)
-            return {"died": replies.MALFORMED}
+            return {"died": _(replies.MALFORMED)}
 
     def close(self) -> None:
         if self.child is not None:
