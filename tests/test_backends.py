@@ -149,17 +149,20 @@ def _parts(name: str, backend: str) -> list[list[str]]:
     return [ends, corpus]
 
 
-def _backend_difference(name: str, backend: str, file: Path) -> set[str]:
-    """The checks ``file`` also fails on ``backend`` (expected_by_backend.json), with a reason."""
+def _known_differences(name: str) -> dict:
+    """expected_by_backend.json of ``name``'s corpus: backend -> file name or "*" -> entry."""
     known = SUBMISSIONS / name / "expected_by_backend.json"
-    if not known.exists():
-        return set()
-    extra: set[str] = set()
-    for pattern, entry in json.loads(known.read_text()).get(backend, {}).items():
-        assert entry["because"] and entry["also_failed"], (known, pattern)
-        if pattern == file.name or (pattern == "*" and entry["when_source_contains"] in file.read_text()):
-            extra |= set(entry["also_failed"])
-    return extra
+    return json.loads(known.read_text()) if known.exists() else {}
+
+
+def _matches(pattern: str, entry: dict, file: Path) -> bool:
+    return pattern == file.name or (pattern == "*" and entry["when_source_contains"] in file.read_text())
+
+
+def _backend_difference(name: str, backend: str, file: Path) -> set[str]:
+    """The checks ``file`` also fails on ``backend`` (expected_by_backend.json)."""
+    return {number for pattern, entry in _known_differences(name).get(backend, {}).items()
+            if _matches(pattern, entry, file) for number in entry["also_failed"]}
 
 
 def _assert_same_verdicts(backend: str) -> None:
@@ -187,15 +190,12 @@ def _assert_same_verdicts(backend: str) -> None:
 
 def test_a_backend_difference_needs_its_reason_and_a_real_file():
     for name in KERAS_ASSIGNMENTS:
-        known = SUBMISSIONS / name / "expected_by_backend.json"
-        if known.exists():
-            for backend, entries in json.loads(known.read_text()).items():
-                if backend in backends.BACKENDS:
-                    for pattern, entry in entries.items():
-                        assert pattern == "*" or (SUBMISSIONS / name / pattern).exists(), pattern
-                        assert entry["because"] and entry["also_failed"], pattern
-                        matched = [f for f in _expected(name) if _backend_difference(name, backend, SUBMISSIONS / name / f)]
-                        assert matched, (backend, pattern)
+        for backend, entries in _known_differences(name).items():
+            if backend in backends.BACKENDS:
+                for pattern, entry in entries.items():
+                    assert entry["because"] and entry["also_failed"], (name, backend, pattern)
+                    assert [f for f in _expected(name) if _matches(pattern, entry, SUBMISSIONS / name / f)], (
+                        name, backend, pattern)
 
 
 @needs_jax
