@@ -96,8 +96,7 @@ class Sandbox:
         self.lease = (warm.Lease.take(warm.key(self._preloads(), zygote_environment()))
                       if keep and warm.enabled() else None)
         if self.lease is None:
-            self.run_root = tempfile.mkdtemp(prefix="dlgrade-")
-            os.chmod(self.run_root, 0o700)
+            self.run_root = _new_run_root()
             self._log_path = os.path.join(self.run_root, "zygote.log")
             self._private = tuple(private) + (self.run_root,)
         else:  # the warm zygote's run directory is its own (its ready message names it)
@@ -156,8 +155,7 @@ class Sandbox:
                 pass
             self.control.close()  # stale: it did not answer, or not as a zygote of ours
             self.control = None
-        run_root = tempfile.mkdtemp(prefix="dlgrade-")
-        os.chmod(run_root, 0o700)
+        run_root = _new_run_root()
         listener = self.lease.bind()  # also stops a stale daemon and removes its socket
         try:
             config = dict(self._preloads(), run_root=run_root, listen=True, idle_s=warm.idle_seconds(),
@@ -326,6 +324,13 @@ class ChildProcess:
             return self.sandbox.reap(self.pid)
         except GraderFault:
             return {}
+
+
+def _new_run_root() -> str:
+    """A fresh run directory for a zygote's children, the grader's alone (0700)."""
+    run_root = tempfile.mkdtemp(prefix="dlgrade-")
+    os.chmod(run_root, 0o700)
+    return run_root
 
 
 def _kill_session(pid: int) -> None:
