@@ -167,3 +167,86 @@ def test_a_class_is_regraded_when_the_language_changes(tmp_path):
     stored = result.stat()
     grade("ko")  # unchanged, same language: skipped, the result file is not rewritten
     assert (result.stat().st_ino, result.stat().st_mtime_ns) == (stored.st_ino, stored.st_mtime_ns)
+
+
+# --- the Keras scenarios' own words (said in the sandboxed child, in its language) ----------------
+
+# Each a submission that makes the scenario itself refuse what came back (not a wrong value).
+NOT_AN_OPTIMIZER = "class SGD:\n    pass\n"
+NOT_A_CLASS = "def L2WeightDecay(l2=0.01):\n    return None\n"
+BN_WITHOUT_WEIGHTS = """
+import keras
+class BatchNormalization(keras.layers.Layer):
+    def __init__(self, momentum=0.99, epsilon=1e-3, **kwargs):
+        super().__init__(**kwargs)
+    def call(self, x, training=False):
+        return x
+"""
+NUMPY_PENALTY = """
+import keras, numpy as np
+class L2WeightDecay(keras.regularizers.Regularizer):
+    def __init__(self, l2=0.01):
+        self.l2 = l2
+    def __call__(self, w):
+        return float(self.l2 * np.sum(np.square(keras.ops.convert_to_numpy(w))))
+    def get_config(self):
+        return [self.l2]
+"""
+VECTOR_PENALTY = """
+import keras
+class L2WeightDecay(keras.regularizers.Regularizer):
+    def __init__(self, l2=0.01):
+        self.l2 = l2
+    def __call__(self, w):
+        return self.l2 * keras.ops.square(w)
+"""
+DROPOUT_RETURNS_NONE = """
+import keras
+class Dropout(keras.layers.Layer):
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+    def call(self, x, training=False):
+        return None if training else x[:1]
+"""
+
+
+@pytest.fixture
+def korean():
+    i18n.use("ko")
+    yield
+    i18n.use(i18n.SOURCE_LANGUAGE)
+
+
+def _refusal(source: str, scenario: str, name: str, args=(), kwargs=None) -> str:
+    """What the scenario raises on the submission ``source`` (the message a student reads)."""
+    import types
+
+    from autograder.exercises import MissingName, ReturnValueError
+    from autograder.exercises import get as scenario_of
+
+    module = types.ModuleType("submission")
+    exec(compile(source, "submission.py", "exec"), module.__dict__)
+    with pytest.raises((ReturnValueError, MissingName)) as caught:
+        scenario_of(scenario)(module, name, tuple(args), dict(kwargs or {}))
+    return str(caught.value)
+
+
+def test_the_keras_scenarios_refuse_in_korean(korean):
+    import numpy as np
+
+    w = np.ones((3, 2))
+    messages = [
+        _refusal(NOT_AN_OPTIMIZER, "optimizers:config_round_trip", "SGD", ([w], [w], None), {}),
+        _refusal("", "regularization:l2_value", "L2WeightDecay", (w,), {"l2": 0.1}),
+        _refusal(NOT_A_CLASS, "regularization:l2_value", "L2WeightDecay", (w,), {"l2": 0.1}),
+        _refusal(BN_WITHOUT_WEIGHTS, "regularization:bn_weights", "BatchNormalization", ((4, 3), 0), {}),
+        _refusal(NUMPY_PENALTY, "regularization:l2_gradient", "L2WeightDecay", (w,), {"l2": 0.1}),
+        _refusal(NUMPY_PENALTY, "regularization:l2_config", "L2WeightDecay", (w,), {"l2": 0.1}),
+        _refusal(VECTOR_PENALTY, "regularization:l2_value", "L2WeightDecay", (w,), {"l2": 0.1}),
+        _refusal(DROPOUT_RETURNS_NONE, "regularization:dropout_zero_fraction", "Dropout", ((4, 5), 0),
+                 {"rate": 0.5, "seed": 1}),
+        _refusal(DROPOUT_RETURNS_NONE, "regularization:dropout_inference", "Dropout", ((4, 5), 0),
+                 {"rate": 0.5, "seed": 1}),
+    ]
+    for message in messages:
+        assert HANGUL.search(message) and english_prose(message) == [], message

@@ -53,6 +53,16 @@ def call(module, name: str, args: tuple, kwargs: dict):
     return function(*args, **kwargs)
 
 
+def graded_class(module, name: str) -> type:
+    """The submission's class ``name`` (a graded Keras class: layer, optimizer, callback ...)."""
+    cls = getattr(module, name, None)
+    if cls is None:
+        raise MissingName(_("{name} is not defined in your file").format(name=name))
+    if not isinstance(cls, type):
+        raise MissingName(_("{name} is defined but is not a class").format(name=name))
+    return cls
+
+
 def call_then_args(module, name: str, args: tuple, kwargs: dict):
     """Call, then return ``(result, *array_args)``: shows whether the call modified its inputs."""
     originals = tuple(a for a in args if isinstance(a, np.ndarray))

@@ -38,7 +38,7 @@ import numpy as np
 from autograder.engine.i18n import N_, _
 from autograder.engine.rubric import Call
 
-from . import MissingName, ReturnValueError, call
+from . import ReturnValueError, call, graded_class
 
 SCHEDULES = ("ExponentialDecay", "PiecewiseConstantDecay", "InverseTimeDecay")
 KERAS_OPTIMIZERS = ("SGD", "Adam", "RMSprop")
@@ -56,14 +56,10 @@ def _keras():
 def optimizer_class(module, name: str):
     """The student's class ``name``, checked to be a Keras optimizer class."""
     keras = _keras()
-    cls = getattr(module, name, None)
-    if cls is None:
-        raise MissingName(f"{name} is not defined in your file")
-    if not isinstance(cls, type):
-        raise MissingName(f"{name} is defined but is not a class")
+    cls = graded_class(module, name)
     if not issubclass(cls, keras.optimizers.Optimizer):
-        raise ReturnValueError("must be a subclass of keras.optimizers.Optimizer "
-                               f"(its bases are {', '.join(b.__name__ for b in cls.__bases__)})")
+        raise ReturnValueError(_("must be a subclass of `keras.optimizers.Optimizer` (its bases are {bases})").format(
+            bases=", ".join(b.__name__ for b in cls.__bases__)))
     return cls
 
 
@@ -201,7 +197,7 @@ def config_round_trip(module, name, args, kwargs):
     original = new_optimizer(module, name, kwargs, schedule)
     config = original.get_config()
     if not isinstance(config, Mapping):
-        raise ReturnValueError(f".get_config() must return a dict, got a {type(config).__name__}")
+        raise ReturnValueError(_("`.get_config()` must return a dict, got a {type}").format(type=type(config).__name__))
     keys = sorted(kwargs)
     present = np.array([float(key in config) for key in keys])
     values = np.array([_number(config.get(key)) for key in keys])

@@ -70,10 +70,11 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.engine import backends
+from autograder.engine.i18n import N_, _
 
-from . import ReturnValueError
-from .regularization_keras import (as_numpy, drive_callback, graded_class, keras_module, marker_model,
-                                   own_val_losses, same_shape)
+from . import ReturnValueError, graded_class
+from .regularization_keras import (as_numpy, drive_callback, keras_module, library_error, marker_model, own_val_losses,
+                                   same_shape)
 
 
 # --- Dropout ----------------------------------------------------------------------------
@@ -125,8 +126,8 @@ def dropout_survivors(module, name, args, kwargs):
 
 def dropout_fresh_masks(module, name, args, kwargs):
     layer, x = _dropout(module, name, args, kwargs)
-    first = _dropout_training_call(layer, x, "training=True, first call")
-    second = _dropout_training_call(layer, x, "training=True, second call")
+    first = _dropout_training_call(layer, x, N_("training=True, first call"))
+    second = _dropout_training_call(layer, x, N_("training=True, second call"))
     return {"disagreement": np.asarray(np.mean((first == 0) != (second == 0)))}
 
 
@@ -155,7 +156,7 @@ def dropout_training(module, name, args, kwargs):
 def dropout_fit(module, name, args, kwargs):
     """A Dense(32, relu) -> Dropout -> Dense(1) regression on 64 samples."""
     keras = keras_module()
-    layer, _ = _dropout(module, name, args, kwargs)
+    layer, _data = _dropout(module, name, args, kwargs)
     seed = int(args[1])
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((64, 8)).astype(np.float32)
@@ -186,10 +187,10 @@ BN_WEIGHTS = ("gamma", "beta", "moving_mean", "moving_variance")
 def bn_weight(layer, attribute: str):
     weight = getattr(layer, attribute, None)
     if weight is None:
-        raise ReturnValueError(
-            f"has no attribute `{attribute}` after build: create it in build with "
-            f"self.{attribute} = self.add_weight(shape=(C,), initializer=..., trainable=..., "
-            f"name=\"{attribute}\")")
+        raise ReturnValueError(_(
+            "has no attribute `{attribute}` after build: create it in build with "
+            "`self.{attribute} = self.add_weight(shape=(C,), initializer=..., trainable=..., "
+            "name=\"{attribute}\")`").format(attribute=attribute))
     return weight
 
 
@@ -313,8 +314,8 @@ def _variable(w):
 def _scalar(value, what: str) -> np.ndarray:
     array = as_numpy(value, what)
     if array.size != 1:
-        raise ReturnValueError(f"returned an array of shape {array.shape} from {what}: the "
-                               "penalty is one number (a scalar), summed over all weights")
+        raise ReturnValueError(_("returned an array of shape {shape} from {what}: the penalty is one "
+                                 "number (a scalar), summed over all weights").format(shape=array.shape, what=_(what)))
     return array.reshape(())
 
 
@@ -330,14 +331,14 @@ def l2_gradient(module, name, args, kwargs):
     try:  # grader code: the backend's autodiff of the student's penalty
         gradient = backends.gradient(regularizer, variable)
     except ValueError as exc:  # e.g. a NumPy float is not differentiable
-        raise ReturnValueError(f"returned a penalty that the Keras backend cannot differentiate ({exc}): "
-                               "compute it with keras.ops, not NumPy") from None
+        raise ReturnValueError(_("returned a penalty that the Keras backend cannot differentiate: compute it "
+                                 "with keras.ops, not NumPy ({error})").format(error=library_error(exc))) from None
     if gradient is None:
-        raise ReturnValueError("returned a penalty whose gradient with respect to the weights is "
-                               "None: it does not depend on the weights as far as the Keras backend can "
-                               "tell. Compute it with keras.ops (ops.sum, ops.square), not NumPy "
-                               "or float(), so that model.fit can differentiate it")
-    return as_numpy(gradient, "the gradient")
+        raise ReturnValueError(_("returned a penalty whose gradient with respect to the weights is "
+                                 "None: it does not depend on the weights as far as the Keras backend can "
+                                 "tell. Compute it with keras.ops (ops.sum, ops.square), not NumPy "
+                                 "or float(), so that model.fit can differentiate it"))
+    return as_numpy(gradient, N_("the gradient"))
 
 
 def l2_config(module, name, args, kwargs):
@@ -346,8 +347,8 @@ def l2_config(module, name, args, kwargs):
     regularizer = _regularizer(module, name, kwargs)
     config = regularizer.get_config()
     if not isinstance(config, dict) or "l2" not in config:
-        raise ReturnValueError(f"get_config() returned {config!r}: return the constructor's "
-                               "arguments as a dict, {'l2': self.l2}")
+        raise ReturnValueError(_("get_config() returned {config}: return the constructor's "
+                                 "arguments as a dict, `{{'l2': self.l2}}`").format(config=repr(config)))
     rebuilt = cls.from_config(config)
     dense = keras.layers.Dense(3, kernel_regularizer=regularizer)
     with keras.saving.custom_object_scope({name: cls}):
@@ -356,13 +357,13 @@ def l2_config(module, name, args, kwargs):
     try:
         l2 = np.asarray(float(config["l2"]))
     except (TypeError, ValueError):
-        raise ReturnValueError(f"get_config() returned {config!r}: config['l2'] is the number "
-                               "λ") from None
+        raise ReturnValueError(_("get_config() returned {config}: `config['l2']` is the number "
+                                 "λ").format(config=repr(config))) from None
     return {"l2": l2,
             "penalty": _scalar(regularizer(_variable(w)), "regularizer(W)"),
-            "from_config": _scalar(rebuilt(_variable(w)), "the rebuilt regularizer(W)"),
+            "from_config": _scalar(rebuilt(_variable(w)), N_("the rebuilt regularizer(W)")),
             "dense_from_config": _scalar(dense_rebuilt.kernel_regularizer(_variable(w)),
-                                         "the regularizer of a rebuilt Dense layer")}
+                                         N_("the regularizer of a rebuilt Dense layer"))}
 
 
 def l2_dense_decay(module, name, args, kwargs):
@@ -375,12 +376,12 @@ def l2_dense_decay(module, name, args, kwargs):
         keras.layers.Dense(n_out, kernel_initializer=keras.initializers.Constant(w),
                            kernel_regularizer=regularizer),
     ])
-    losses = [_scalar(loss, "the penalty in model.losses") for loss in model.losses]
+    losses = [_scalar(loss, N_("the penalty in model.losses")) for loss in model.losses]
     x = np.zeros((8, n_in), dtype=np.float32)
     y = np.random.default_rng(0).standard_normal((8, n_out)).astype(np.float32)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse", run_eagerly=True)
     model.fit(x, y, batch_size=8, epochs=steps, shuffle=False, verbose=0)
-    kernel = as_numpy(model.layers[0].kernel, "the kernel")
+    kernel = as_numpy(model.layers[0].kernel, N_("the kernel"))
     return {"n_losses": np.asarray(float(len(losses))),
             "losses_sum": np.asarray(float(np.sum(losses)) if losses else 0.0),
             "kernel_after_fit": kernel,
@@ -394,15 +395,16 @@ def _own_decay(module, name, kwargs, w, learning_rate, steps) -> dict:
     regularizer = _regularizer(module, name, kwargs)
     variable = _variable(w)
     own_penalty = _scalar(regularizer(variable), "regularizer(W)")
-    for _ in range(steps):
+    for _step in range(steps):
         try:  # grader code: the backend's autodiff of the student's penalty
             gradient = backends.gradient(regularizer, variable)
         except ValueError as exc:  # e.g. a NumPy float is not differentiable
-            raise ReturnValueError(f"returned a penalty that the Keras backend cannot differentiate ({exc})") from None
+            raise ReturnValueError(_("returned a penalty that the Keras backend cannot differentiate ({error})").format(
+                error=library_error(exc))) from None
         if gradient is None:
-            raise ReturnValueError("returned a penalty that does not depend on the weights (no gradient)")
+            raise ReturnValueError(_("returned a penalty that does not depend on the weights (no gradient)"))
         variable.assign(variable - np.float32(learning_rate) * gradient.astype(np.float32))
-    return {"own_penalty": own_penalty, "own_kernel": as_numpy(variable, "the kernel")}
+    return {"own_penalty": own_penalty, "own_kernel": as_numpy(variable, N_("the kernel"))}
 
 
 # --- EarlyStopping ----------------------------------------------------------------------
@@ -415,7 +417,7 @@ def _early_stopping(module, name, args, kwargs):
 
 
 def early_stopping_epochs(module, name, args, kwargs):
-    epochs_run, _ = _early_stopping(module, name, args, kwargs)
+    epochs_run, _weights_epoch = _early_stopping(module, name, args, kwargs)
     return {"epochs_run": np.asarray(epochs_run, dtype=np.int64)}
 
 
@@ -456,7 +458,7 @@ def early_stopping_fit(module, name, args, kwargs):
     own_run, own_epoch = drive_callback(graded_class(module, name)(**kwargs), marker_model(), own_val,
                                 [0.0] * len(own_val))
     return {"epochs_run": np.asarray(len(history.history["loss"]), dtype=np.int64),
-            "kernel": as_numpy(model.layers[0].kernel, "the kernel"),
+            "kernel": as_numpy(model.layers[0].kernel, N_("the kernel")),
             "val_loss": np.asarray(val_losses, dtype=np.float64),
             "own_epochs_run": np.asarray(own_run, dtype=np.int64),
             "own_kernel": np.full((1, 1), 1.0 - (1.0 - 2.0 * learning_rate) ** (own_epoch + 1), dtype=np.float32)}

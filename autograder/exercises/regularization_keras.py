@@ -12,7 +12,8 @@ import sys
 
 import numpy as np
 
-from . import MissingName, ReturnValueError
+from autograder.engine.i18n import _
+from . import ReturnValueError
 
 
 def keras_module():
@@ -23,30 +24,27 @@ def keras_module():
     return keras
 
 
-def graded_class(module, name: str):
-    cls = getattr(module, name, None)
-    if cls is None:
-        raise MissingName(f"{name} is not defined in your file")
-    if not isinstance(cls, type):
-        raise MissingName(f"{name} is defined but is not a class")
-    return cls
-
-
 def as_numpy(value, what: str) -> np.ndarray:
     keras = keras_module()
     if value is None:
-        raise ReturnValueError(f"returned None for {what}: did you forget a `return` statement?")
+        raise ReturnValueError(_("returned None for {what}: did you forget a `return` statement?").format(
+            what=_(what)))
     try:
         return np.asarray(keras.ops.convert_to_numpy(value))
     except Exception as exc:  # noqa: BLE001 - whatever the student returned
-        raise ReturnValueError(f"returned {type(value).__name__} for {what}, which is not "
-                               f"array-like ({exc})") from None
+        raise ReturnValueError(_("returned {type} for {what}, which is not array-like ({error})").format(
+            type=type(value).__name__, what=_(what), error=library_error(exc))) from None
+
+
+def library_error(exc: BaseException) -> str:
+    """A library's exception as feedback shows it, ``ValueError: ...``: its own words, untranslated."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 def same_shape(y: np.ndarray, x: np.ndarray, what: str) -> None:
     if y.shape != x.shape:
-        raise ReturnValueError(f"returned an output of shape {y.shape} for an input of shape "
-                               f"{x.shape} ({what}): the output has the input's shape")
+        raise ReturnValueError(_("returned an output of shape {got} for an input of shape {shape} ({what}): "
+                                 "the output has the input's shape").format(got=y.shape, shape=x.shape, what=_(what)))
 
 
 # --- EarlyStopping: driving a callback as model.fit does ----------------------------------
