@@ -26,7 +26,7 @@ from autograder.engine import course
 from autograder.engine.errors import BadInput
 from autograder.engine.i18n import _
 from autograder.engine.result import Result
-from .outputs import replacing, write_atomic
+from autograder.engine.atomic import replacing, write_atomic
 
 ROOT_VARIABLE = "DLGRADE_AUTOGRADER_ROOT"
 _SKIPPED_PARTS = ("__MACOSX", ".ipynb_checkpoints", "__pycache__")

@@ -7,8 +7,8 @@ only code that knows these names: batch grading writes through it, and the grade
 nbgrader and the re-run check read results back through it.
 
 Every file is written atomically, through the package's one atomic writer
-(``engine/atomic.py``: ``write_atomic`` and ``replacing``, re-exported here for `dlgrade
-release` and the Gradescope channel): an interrupted run never leaves a half-written file.
+(``engine/atomic.py``, which `dlgrade release` and the Gradescope channel use too): an
+interrupted run never leaves a half-written file.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from autograder.engine import course
-from autograder.engine.atomic import replacing, write_atomic  # noqa: F401 (re-exported)
+from autograder.engine.atomic import write_atomic
 from autograder.engine.result import Result
 
 GRADEBOOK = "gradebook.csv"

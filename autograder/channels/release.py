@@ -38,7 +38,7 @@ import nbformat
 from autograder.engine import course
 from . import check_cells, notebook_i18n
 from .nbgrader_cells import SOLUTION_ONLY_TAG, STUB_LINES, nbgrader_notebook
-from .outputs import write_atomic
+from autograder.engine.atomic import write_atomic
 
 NOTE = "# This file is generated from solutions/{name}.py by `dlgrade release`; edit the marked regions."
 

@@ -5,7 +5,7 @@ descriptor, nor file access from native code (``tf.io.gfile``, sqlite, HDF5, ``m
 Landlock (Linux >= 5.13) restricts the process itself: after ``restrict``, the child can
 
 - read (and execute) only beneath the *readable roots*: the interpreter's prefixes and
-  site-packages, the system directories (``/usr``, ``/lib``, ``/etc``, ``/sys``, ``/dev``...),
+  site-packages (and the targets of the links in it), the system directories (``/usr``, ``/lib``, ``/etc``, ``/sys``, ``/dev``...),
   its own ``/proc/<pid>`` and a few system-wide ``/proc`` files (never another process's
   entry), and the grader package — each root minus any private path inside it, which is
   never covered by a rule (Landlock rules only grant, so a private tree is excluded by
@@ -56,8 +56,22 @@ def readable_roots(private: tuple[str, ...]) -> list[str]:
              paths.get("stdlib"), paths.get("platstdlib"), paths.get("purelib"), paths.get("platlib"),
              os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))}  # autograder/
     roots.update(site.getsitepackages() if hasattr(site, "getsitepackages") else [])
+    for folder in {paths.get("purelib"), paths.get("platlib")}:
+        roots.update(_link_targets(folder))
     roots.update(SYSTEM_ROOTS)
     return sorted(os.path.realpath(r) for r in roots if r and os.path.exists(r))
+
+
+def _link_targets(folder: str | None) -> list[str]:
+    """Where the entries of ``folder`` (site-packages) that are symbolic links lead: Landlock
+    checks the resolved path, so a package installed as a link (an environment assembled
+    from links, as Nix, Spack or a shared package store do) is readable only through its
+    target. The instructor's environment decides them; the child cannot write there."""
+    try:
+        with os.scandir(folder) as entries:
+            return [os.path.realpath(e.path) for e in entries if e.is_symlink()]
+    except (OSError, TypeError):
+        return []
 
 
 def _abi() -> int:
