@@ -22,9 +22,14 @@ from conftest import SUBMISSIONS, available_assignments
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory):
+def public_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("public")
+
+
+@pytest.fixture(scope="module")
+def public(public_folder):
     """{assignment: (PublicAssignment, exported JSON)} for every assignment that can be bundled."""
-    folder = tmp_path_factory.mktemp("public")
+    folder = public_folder
     loaded, refused = {}, {}
     for name in available_assignments():
         try:
@@ -211,3 +216,16 @@ def test_damaged_fixtures_are_a_grader_fault(tmp_path):
     (tmp_path / "toy.json").write_text("{not json")
     with pytest.raises(GraderFault, match="public fixtures of toy .* missing or damaged.*reinstall"):
         public_fixtures.load("toy", tmp_path)
+
+
+@pytest.mark.parametrize("descriptions", ["Dropout(0.3)", {"ko": "형상"}, {"en": "Dropout(0.3)", "ko": 3}])
+def test_a_case_without_its_descriptions_by_language_is_a_damaged_fixture(public, public_folder, tmp_path,
+                                                                         descriptions):
+    """Each stored case needs a text for the source language, and texts only."""
+    _, data = public_assignment(public, "regularization")
+    damaged = json.loads(json.dumps(data))
+    damaged["checks"][0]["cases"][0]["descriptions"] = descriptions
+    (tmp_path / "regularization.json").write_text(json.dumps(damaged))
+    (tmp_path / "regularization.npz").write_bytes((public_folder / "regularization.npz").read_bytes())
+    with pytest.raises(GraderFault, match="descriptions are not texts by language"):
+        public_fixtures.load("regularization", tmp_path)

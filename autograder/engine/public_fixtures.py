@@ -2,7 +2,8 @@
 
 ``channels/fixtures.py`` writes them in the course repository (``dlgrade bundle``): each
 visible check's metadata, inputs, the reference's plain outputs, descriptions (one per
-language, shown in the language in use) and the mistaken outputs of its diagnoses, as ``<assignment>.json`` plus ``<assignment>.npz``.
+language, shown in the language in use) and the mistaken outputs of its diagnoses, as
+``<assignment>.json`` plus ``<assignment>.npz``.
 ``load`` turns those files back into a :class:`~autograder.engine.rubric.Rubric` of the
 visible checks and a :class:`FixtureReference` with the same interface as
 ``reference.Reference``, so ``grading.grade_submission`` and ``compare.diagnose`` run
