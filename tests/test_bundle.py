@@ -91,6 +91,29 @@ def test_bundle_has_no_solutions_rubrics_or_hidden_checks(bundle):
                 assert check.name not in text, check.name
 
 
+def test_bundle_describes_each_visible_case_in_the_students_language(bundle):
+    """The fixtures hold each visible case's description in every language, and the bundle's
+    grading shows the one of the language in use (read from this bundle's files)."""
+    from autograder.engine import i18n, public_fixtures
+
+    loaded = public_fixtures.load("regularization", bundle / "autograder" / "public")
+    visible = course.get("regularization").rubric().select(hidden=False)
+    previous = i18n._current
+    try:
+        for original, stored in zip(visible, loaded.rubric.checks):
+            call = original.make_cases()[0]
+            stored_call = loaded.reference.expected(stored)[0][0]
+            for lang in i18n.LANGUAGES:
+                i18n.use(lang)
+                assert stored.describe_case(stored_call) == original.describe_case(call, lang)
+        i18n.use("ko")
+        dropout = loaded.rubric.checks[1]  # 1.2, described in words
+        assert dropout.describe_case(loaded.reference.expected(dropout)[0][0]) == \
+            "형상 (40, 50)인 입력에 Dropout(0.3, seed=3)"
+    finally:
+        i18n._current = previous
+
+
 def test_bundle_refuses_a_folder_that_is_not_empty(bundle):
     result = run(sys.executable, "-m", "autograder", "bundle", "--student", bundle, cwd=ROOT)
     assert result.returncode == 2 and "already exists" in result.stderr and "Traceback" not in result.stderr

@@ -2,28 +2,34 @@
 they hold nothing of the hidden checks, and a comparison a bundle cannot ship is refused."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 
 import numpy as np
 import pytest
 
-from autograder.engine import course, grading, submission
+from autograder.engine import course, grading, i18n, submission
 from autograder.channels import fixtures
 from autograder.engine import public_fixtures
 from autograder.exercises import backprop as backprop_exercises
 from autograder.exercises import softmax_loglik as softmax_comparisons
 from autograder.engine.errors import GraderFault
 from autograder.engine.reference import Reference
-from autograder.engine.rubric import Call, Check
+from autograder.engine.rubric import Call, Check, Description
 from autograder.exercises import to_plain
 from conftest import SUBMISSIONS, available_assignments
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory):
+def public_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("public")
+
+
+@pytest.fixture(scope="module")
+def public(public_folder):
     """{assignment: (PublicAssignment, exported JSON)} for every assignment that can be bundled."""
-    folder = tmp_path_factory.mktemp("public")
+    folder = public_folder
     loaded, refused = {}, {}
     for name in available_assignments():
         try:
@@ -34,6 +40,16 @@ def public(tmp_path_factory):
         fixtures.write(data, arrays, folder)
         loaded[name] = (public_fixtures.load(name, folder), json.loads((folder / f"{name}.json").read_text()))
     return loaded, refused
+
+
+@contextlib.contextmanager
+def speaking(lang: str):
+    previous = i18n._current
+    i18n.use(lang)
+    try:
+        yield
+    finally:
+        i18n._current = previous
 
 
 def public_assignment(public, name):
@@ -82,6 +98,9 @@ def test_fixture_holds_the_references_inputs_outputs_descriptions_and_mistakes(p
             assert same(stored_call.args, call.args) and same(stored_call.kwargs, call.kwargs)
             assert same(stored_value, value), original.number
             assert stored.describe_case(stored_call) == original.describe_case(call)
+            for lang in i18n.LANGUAGES:  # each language's words, picked by the language in use
+                with speaking(lang):
+                    assert stored.describe_case(stored_call) == original.describe_case(call, lang)
             for diagnosis, stored_diagnosis in zip(original.diagnoses, stored.diagnoses):
                 try:
                     mistaken = to_plain(diagnosis.mistaken(reference.module, call))
@@ -126,9 +145,13 @@ def test_fixture_holds_the_visible_checks_and_nothing_of_the_hidden_ones(public,
     assert [c.number for c in loaded.rubric.checks] == [c.number for c in visible]
     assert (loaded.hidden_checks, loaded.hidden_points) == (len(hidden), sum(c.points for c in hidden))
     text = json.dumps(data)
+    described = {t for entry in data["checks"] for case in entry["cases"] for t in case["descriptions"].values()}
     for check in hidden:
         assert check.name not in text
         assert f'"number": "{check.number}"' not in text
+        if isinstance(check.describe, Description):  # its cases, in no language
+            assert not {check.describe_case(call, lang) for call in check.make_cases()
+                        for lang in i18n.LANGUAGES} & described
     for original, stored in zip(visible, loaded.rubric.checks):
         assert (stored.name, stored.function, stored.points, stored.scenario, stored.exact) == \
                (original.name, original.function, original.points, original.scenario, original.exact)
@@ -193,3 +216,16 @@ def test_damaged_fixtures_are_a_grader_fault(tmp_path):
     (tmp_path / "toy.json").write_text("{not json")
     with pytest.raises(GraderFault, match="public fixtures of toy .* missing or damaged.*reinstall"):
         public_fixtures.load("toy", tmp_path)
+
+
+@pytest.mark.parametrize("descriptions", ["Dropout(0.3)", {"ko": "형상"}, {"en": "Dropout(0.3)", "ko": 3}])
+def test_a_case_without_its_descriptions_by_language_is_a_damaged_fixture(public, public_folder, tmp_path,
+                                                                         descriptions):
+    """Each stored case needs a text for the source language, and texts only."""
+    _, data = public_assignment(public, "regularization")
+    damaged = json.loads(json.dumps(data))
+    damaged["checks"][0]["cases"][0]["descriptions"] = descriptions
+    (tmp_path / "regularization.json").write_text(json.dumps(damaged))
+    (tmp_path / "regularization.npz").write_bytes((public_folder / "regularization.npz").read_bytes())
+    with pytest.raises(GraderFault, match="descriptions are not texts by language"):
+        public_fixtures.load("regularization", tmp_path)

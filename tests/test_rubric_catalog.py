@@ -38,6 +38,7 @@ def test_every_available_assignment_has_its_texts_extracted(extracted):
         for check in rubric.checks:
             assert check.name in texts and (not check.hint or check.hint in texts)
             assert {d.hint for d in check.diagnoses} <= texts
+            assert set(getattr(check.describe, "templates", ())) <= texts  # a Description's
 
 
 def test_extraction_is_sorted_and_deterministic(extracted):
@@ -116,9 +117,13 @@ def test_the_public_subset_has_the_visible_checks_only(catalog):
     assert not ids & secret
     known = messages.translations(catalog)
     assert not {known[t] for t in secret} & {m.string for m in public if m.id}
+    templates = set()
     for rubric in built:
         for check in rubric.select(hidden=False):
             assert check.name in ids and (not check.hint or check.hint in ids)
+            templates |= set(getattr(check.describe, "templates", ()))
+    # the fixtures hold the visible cases' descriptions written out, not their templates
+    assert templates and not ids & templates
 
 
 def test_the_bundle_ships_the_korean_of_its_visible_checks_only(tmp_path):
@@ -131,7 +136,7 @@ def test_the_bundle_ships_the_korean_of_its_visible_checks_only(tmp_path):
     rubric = course.get("conv_padding").rubric()
     visible = rubric.select(hidden=False)
     known = messages.translations(messages.read(messages.po_path(LANG)))
-    assert shipped == {m.text: known[m.text] for m in messages.extract([rubric], visible_only=True)}
+    assert shipped == {m.text: known[m.text] for m in messages.extract([rubric], visible_only=True, descriptions=False)}
     assert visible[0].name in shipped
     secret = hidden_only([rubric])
     assert secret and not secret & set(shipped)

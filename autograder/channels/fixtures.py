@@ -3,7 +3,8 @@
 ``export`` runs the reference solution once, for the *visible* checks of one assignment
 only, and keeps everything grading needs: each check's metadata (number, name, function,
 points, hint, scenario, tolerances, comparison), its inputs, the reference's plain outputs,
-each input's description for the feedback, and, for each diagnosis (a known mistake), the
+each input's description for the feedback (written out in every language: a bundle has no
+rubric to render it from), and, for each diagnosis (a known mistake), the
 mistaken output on each input, so that the hints still name the mistake. ``write`` stores
 that as ``<assignment>.json`` plus ``<assignment>.npz`` (arrays, read back with
 ``allow_pickle=False``); values are encoded as in the wire protocol (``sandbox/wire.py``).
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.engine import course
+from autograder.engine import course, i18n
 from autograder.engine.errors import BadInput
 from autograder.engine.rubric import Call, Check, Diagnosis
 from autograder.engine.public_fixtures import FORMAT, resolve
@@ -95,7 +96,7 @@ def _export_check(check: Check, spec: dict | None, reference, arrays: list, figu
         stored.append({
             "args": wire.encode_value(call.args, arrays),
             "kwargs": wire.encode_value(call.kwargs, arrays),
-            "description": check.describe_case(call),
+            "descriptions": {lang: check.describe_case(call, lang) for lang in i18n.LANGUAGES},
             "expected": wire.encode_value(value, arrays),
             "mistakes": [_mistaken(d, reference.module, call, arrays) for d in check.diagnoses],
         })

@@ -82,10 +82,11 @@ class Assignment:
         return digest.hexdigest()[:16]
 
     def private_score_files(self) -> tuple[Path, ...]:
-        """The score-deciding files students never see: the rubric (with its diagnoses and cases)
-        and the solution."""
+        """The score-deciding files students never see: the rubric (with its diagnoses, cases
+        and case descriptions) and the solution."""
         return (RUBRICS_DIR / f"{self.name}.py", RUBRICS_DIR / f"{self.name}_diagnoses.py",
-                RUBRICS_DIR / f"{self.name}_cases.py", self.solution_path)
+                RUBRICS_DIR / f"{self.name}_cases.py", RUBRICS_DIR / f"{self.name}_descriptions.py",
+                self.solution_path)
 
     @property
     def available(self) -> bool:

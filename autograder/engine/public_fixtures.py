@@ -1,8 +1,9 @@
 """The public fixtures of a student bundle, read back: the bundle's rubric and reference.
 
 ``channels/fixtures.py`` writes them in the course repository (``dlgrade bundle``): each
-visible check's metadata, inputs, the reference's plain outputs, descriptions and the
-mistaken outputs of its diagnoses, as ``<assignment>.json`` plus ``<assignment>.npz``.
+visible check's metadata, inputs, the reference's plain outputs, descriptions (one per
+language, shown in the language in use) and the mistaken outputs of its diagnoses, as
+``<assignment>.json`` plus ``<assignment>.npz``.
 ``load`` turns those files back into a :class:`~autograder.engine.rubric.Rubric` of the
 visible checks and a :class:`FixtureReference` with the same interface as
 ``reference.Reference``, so ``grading.grade_submission`` and ``compare.diagnose`` run
@@ -14,23 +15,24 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from . import i18n
 from .errors import GraderFault
 from .rubric import Call, Check, Diagnosis, Rubric
 from .sandbox import wire
 
-FORMAT = 1
+FORMAT = 2  # 2: each case's description in every language ("descriptions")
 
 
 @dataclass(frozen=True)
 class StoredCall(Call):
-    """A case read from the fixture, with its description and the mistakes' outputs on it."""
+    """A case read from the fixture, with its descriptions and the mistakes' outputs on it."""
 
-    description: str = ""
+    descriptions: dict = field(default_factory=dict)  # language -> the case in its words
     mistakes: tuple = ()  # per diagnosis: the mistaken plain output, or NOT_APPLICABLE
 
 
@@ -90,7 +92,7 @@ def _load_check(entry: dict, arrays: list) -> tuple[Check, list, list]:
                          for m in case["mistakes"])
         cases.append(StoredCall(wire.decode_value(case["args"], arrays),
                                 wire.decode_value(case["kwargs"], arrays),
-                                case["description"], mistakes))
+                                _descriptions(case["descriptions"]), mistakes))
         values.append(wire.decode_value(case["expected"], arrays))
     diagnoses = tuple(Diagnosis(hint, functools.partial(_stored_mistake, index))
                       for index, hint in enumerate(entry["diagnoses"]))
@@ -108,8 +110,17 @@ def _stored_cases(cases: tuple, rng) -> list:
     return list(cases)
 
 
+def _descriptions(stored) -> dict[str, str]:
+    """A case's descriptions, checked: a text for the source language, texts only."""
+    if not isinstance(stored, dict) or not isinstance(stored.get(i18n.SOURCE_LANGUAGE), str) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in stored.items()):
+        raise ValueError("a case's descriptions are not texts by language")
+    return dict(stored)
+
+
 def _stored_description(call: StoredCall) -> str:
-    return call.description
+    """The case in the language in use (English where the bundle has no text in it)."""
+    return call.descriptions.get(i18n.current(), call.descriptions[i18n.SOURCE_LANGUAGE])
 
 
 def _stored_mistake(index: int, module, call: StoredCall):

@@ -25,6 +25,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import i18n
+
 
 @dataclass(frozen=True)
 class Call:
@@ -54,6 +56,30 @@ def _describe_value(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k!r}: {_describe_value(v)}" for k, v in value.items()) + "}"
     return repr(value)
+
+
+@dataclass(frozen=True)
+class Description:
+    """How feedback shows a case in words (a ``describe`` of :class:`Check`), translatable.
+
+    ``fields(call)`` returns ``(template, values)``: one of ``templates`` (English, with named
+    placeholders) and the values for them, code only (numbers, shapes, ``Dropout(0.5)``), never
+    words. The template is translated first (the ``rubrics`` domain) and formatted after, so each
+    template is a msgid of the rubric catalog (``rubrics/messages.py`` reads ``templates``).
+    A description whose wording depends on the case (an optional part) has one whole
+    template per wording, never sentences glued from pieces.
+    """
+
+    templates: tuple[str, ...]
+    fields: Callable[[Call], tuple[str, dict]]
+
+    def __call__(self, call: Call, lang: str | None = None) -> str:
+        """The case in ``lang`` (default: the language in use)."""
+        template, values = self.fields(call)
+        if template not in self.templates:
+            raise ValueError(f"description template not declared in templates: {template!r}")
+        translated = i18n.translations(i18n.RUBRICS_DOMAIN, lang or i18n.current()).gettext(template)
+        return translated.format(**values)
 
 
 @dataclass(frozen=True)
@@ -94,8 +120,8 @@ class Check:
     # ``autograder/exercises/<assignment>.py``.
     scenario: str = "call"
     # How feedback shows a case's inputs (default: ``Call.describe``), for scenarios whose
-    # arguments are not literally the graded function's.
-    describe: Callable[[Call], str] | None = None
+    # arguments are not literally the graded function's: code, or a Description when it has words.
+    describe: Description | Callable[[Call], str] | None = None
     # Fail the check when the call raises a RuntimeWarning (NumPy overflow, divide by zero,
     # invalid value), for checks of numerical stability.
     fail_on_warning: bool = False
@@ -103,7 +129,11 @@ class Check:
     # next to the feedback): figure(expected, got, call, path) saves a PNG at ``path``.
     figure: Callable[[Any, Any, Call, Path], None] | None = None
 
-    def describe_case(self, call: Call) -> str:
+    def describe_case(self, call: Call, lang: str | None = None) -> str:
+        """How feedback shows ``call``, in ``lang`` (default: the language in use; only a
+        :class:`Description` has words to translate)."""
+        if isinstance(self.describe, Description):
+            return self.describe(call, lang)
         if self.describe is not None:
             return self.describe(call)
         return f"{self.function}({call.describe()})"

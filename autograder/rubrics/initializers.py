@@ -35,10 +35,11 @@ is called with the grader's own ``GraderNormal`` initializer, never the student'
 """
 from __future__ import annotations
 
+import functools
 import math
 
 from autograder.exercises.initializers_compare import _g, activation_seeding_compare, chain_compare, compare_std_for, config_compare, dtypes_compare, layers_compare, normality_compare, seeding_compare, stats_compare
-from autograder.engine.rubric import Call, Check, Diagnosis, Rubric, integers
+from autograder.engine.rubric import Call, Check, Description, Diagnosis, Rubric, integers
 
 # --- formatting -----------------------------------------------------------------------------
 
@@ -63,15 +64,20 @@ def _describe_dtypes(function: str):
     return describe
 
 
-def _describe_seeding(function: str):
-    def describe(call: Call) -> str:
-        init = call.kwargs["init"]
-        other = dict(init, seed=init["seed"] + 1)
-        shape = tuple(call.kwargs["shape"])
-        return (f"{_init_repr(function, init)}({shape}) twice (two new initializers), "
-                f"then {_init_repr(function, other)}({shape})")
+SEEDING = "{first}({shape}) twice (two new initializers), then {second}({shape})"
+LAYERS = ("keras.layers.Dense({units}, kernel_initializer={init}) on {n_in} inputs and "
+          "keras.layers.Conv2D({c_out}, ({kh}, {kw}), kernel_initializer={init}) on {c_in} channels")
+ACTIVATION = "activation_stats(<a N(0, {stddev}²) initializer: {label}>, {activation}{sizes}, seed={seed})"
 
-    return describe
+
+def _seeding(function: str, call: Call) -> tuple[str, dict]:
+    init = call.kwargs["init"]
+    return SEEDING, {"first": _init_repr(function, init), "shape": tuple(call.kwargs["shape"]),
+                     "second": _init_repr(function, dict(init, seed=init["seed"] + 1))}
+
+
+def _describe_seeding(function: str) -> Description:
+    return Description((SEEDING,), functools.partial(_seeding, function))
 
 
 def _describe_config(function: str):
@@ -82,24 +88,25 @@ def _describe_config(function: str):
     return describe
 
 
-def _describe_layers(function: str):
-    def describe(call: Call) -> str:
-        init = _init_repr(function, call.kwargs["init"])
-        n_in, units = call.kwargs["dense"]
-        kh, kw, c_in, c_out = call.kwargs["conv"]
-        return (f"keras.layers.Dense({units}, kernel_initializer={init}) on {n_in} inputs and "
-                f"keras.layers.Conv2D({c_out}, ({kh}, {kw}), kernel_initializer={init}) on "
-                f"{c_in} channels")
-
-    return describe
+def _layers(function: str, call: Call) -> tuple[str, dict]:
+    n_in, units = call.kwargs["dense"]
+    kh, kw, c_in, c_out = call.kwargs["conv"]
+    return LAYERS, {"units": units, "init": _init_repr(function, call.kwargs["init"]), "n_in": n_in,
+                    "c_out": c_out, "kh": kh, "kw": kw, "c_in": c_in}
 
 
-def _describe_activation(call: Call) -> str:
+def _describe_layers(function: str) -> Description:
+    return Description((LAYERS,), functools.partial(_layers, function))
+
+
+def _activation(call: Call) -> tuple[str, dict]:
     kw = call.kwargs
     sizes = ", ".join(f"{k}={kw[k]}" for k in ("n_layers", "n_nodes", "n_samples") if k in kw)
-    sizes = f", {sizes}" if sizes else ""
-    return (f"activation_stats(<a N(0, {_g(kw['stddev'], 4)}²) initializer: {kw['label']}>, "
-            f"{kw['activation']!r}{sizes}, seed={kw['seed']})")
+    return ACTIVATION, {"stddev": _g(kw["stddev"], 4), "label": kw["label"], "activation": repr(kw["activation"]),
+                        "sizes": f", {sizes}" if sizes else "", "seed": kw["seed"]}
+
+
+_describe_activation = Description((ACTIVATION,), _activation)
 
 
 # Custom comparisons (compare_std, built by compare_std_for, normality_compare, dtypes_compare,

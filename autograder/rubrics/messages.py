@@ -1,7 +1,8 @@
 """The rubrics' words for translators: the `rubrics` gettext domain.
 
 Every human text a rubric can show (each check's name and hint, each diagnosis' hint, the
-rubric's ``forbidden_hint``) is read from the *built* rubric objects (``course.get(name).rubric()``),
+templates of a check's case :class:`~autograder.engine.rubric.Description`, the rubric's
+``forbidden_hint``) is read from the *built* rubric objects (``course.get(name).rubric()``),
 never parsed from files, so it does not matter how a rubric module is split. The texts are the
 msgids of ``autograder/rubrics/locale/<lang>/LC_MESSAGES/rubrics.po`` (private: ``rubrics/``
 never leaves the course); ``i18n.rubric_text(text)`` looks them up at render time.
@@ -13,7 +14,8 @@ never leaves the course); ``i18n.rubric_text(text)`` looks them up at render tim
 - ``stale(lang)``: what is missing, untranslated, fuzzy or obsolete, and whether the ``.mo`` is
   behind its ``.po`` (``tests/test_rubric_catalog.py``);
 - ``write_public(folder, names)``: the student bundle's subset, the visible checks' texts only
-  (``channels/bundle.py``).
+  (``channels/bundle.py``), less the case descriptions' templates: a bundle stores each visible
+  case's description already written in every language (``channels/fixtures.py``).
 
 Run ``python -m autograder.rubrics.messages [LANG]`` after changing a rubric text, then
 translate the new entries (terms: ``solutions/locale/ko/GLOSSARY.md``).
@@ -31,14 +33,14 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 from autograder.engine import course
-from autograder.engine.rubric import Rubric
+from autograder.engine.rubric import Description, Rubric
 
 DOMAIN = "rubrics"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"  # private: inside rubrics/
 LANGUAGES = ("ko",)
 _EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc)  # fixed header dates: a rewrite changes nothing
 HEADER = """\
-# The rubrics' words (check names, hints, diagnoses) in {lang}: the `rubrics` gettext domain.
+# The rubrics' words (check names, hints, diagnoses, case descriptions) in {lang}: the `rubrics` gettext domain.
 # msgid = the English text of the built rubric objects, msgstr = its translation.
 # Regenerate with `python -m autograder.rubrics.messages {lang}` (keeps translations), then
 # translate the empty entries. Terms: solutions/locale/ko/GLOSSARY.md. Keep every formula,
@@ -72,8 +74,9 @@ def rubrics(names: list[str] | None = None) -> list[Rubric]:
     return [a.rubric() for a in chosen]
 
 
-def _texts(rubric: Rubric, visible_only: bool = False):
-    """(text, place, hidden) for every human text of ``rubric``."""
+def _texts(rubric: Rubric, visible_only: bool = False, descriptions: bool = True):
+    """(text, place, hidden) for every human text of ``rubric`` (less the description
+    templates unless ``descriptions``)."""
     yield rubric.forbidden_hint, f"{rubric.assignment} forbidden_hint", False
     for check in rubric.checks:
         if visible_only and check.hidden:
@@ -83,15 +86,20 @@ def _texts(rubric: Rubric, visible_only: bool = False):
         yield check.hint, f"{where} hint", check.hidden
         for index, diagnosis in enumerate(check.diagnoses, 1):
             yield diagnosis.hint, f"{where} diagnosis {index}", check.hidden
+        if descriptions and isinstance(check.describe, Description):
+            for template in check.describe.templates:
+                yield template, f"{where} case", check.hidden
 
 
-def extract(built: list[Rubric] | None = None, visible_only: bool = False) -> list[Message]:
+def extract(built: list[Rubric] | None = None, visible_only: bool = False,
+            descriptions: bool = True) -> list[Message]:
     """Every text of ``built`` (default: all rubrics), sorted by text; a text shown by hidden
-    checks only is marked hidden. ``visible_only`` leaves the hidden checks out entirely."""
+    checks only is marked hidden. ``visible_only`` leaves the hidden checks out entirely,
+    ``descriptions=False`` the templates of the case descriptions."""
     places: dict[str, list[str]] = {}
     shown: dict[str, bool] = {}
     for rubric in rubrics() if built is None else built:
-        for text, place, hidden in _texts(rubric, visible_only):
+        for text, place, hidden in _texts(rubric, visible_only, descriptions):
             if not text:
                 continue
             places.setdefault(text, [])
@@ -183,9 +191,10 @@ def compiled(mo: Path) -> dict[str, str]:
 
 def public_catalog(lang: str, built: list[Rubric]) -> Catalog:
     """The subset of ``lang``'s catalog that the visible checks of ``built`` show: no hidden
-    check's name, hint or diagnosis, not even where a visible check's text is translated."""
+    check's name, hint or diagnosis, not even where a visible check's text is translated, and
+    no description template (the fixtures hold the visible cases' descriptions written out)."""
     known = translations(read(po_path(lang)))
-    visible = extract(built, visible_only=True)
+    visible = extract(built, visible_only=True, descriptions=False)
     return build_catalog([m for m in visible if m.text in known], known, lang)
 
 

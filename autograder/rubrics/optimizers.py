@@ -40,7 +40,7 @@ import numpy as np
 from autograder.engine.rubric import Call, Check, Rubric, integers, randn
 from autograder.exercises import lecture
 from autograder.exercises.optimizers import TRAJECTORY_TOL, compare_config_for, compare_fit, compare_path, plot_paths
-from autograder.exercises.optimizers import schedule_values
+from autograder.rubrics.optimizers_descriptions import describe_for, describe_minimize
 from autograder.rubrics.optimizers_diagnoses import DEFAULTS, diagnoses_for
 
 CLASSES = ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam")
@@ -267,96 +267,6 @@ def cases_minimize_hidden(rng):
         Call(("Adam", {"learning_rate": 0.5}), {"start": (1.5, -0.5), "steps": 5}),
         Call(("SGD", {"learning_rate": 0.2}), {"steps": 1}),
     ]
-
-
-# --- how a case reads in the feedback ----------------------------------------------------------
-
-
-def _fmt_hp(kwargs: dict) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
-
-
-def _shape_text(a) -> str:
-    a = np.asarray(a)
-    if a.size <= 4:
-        return np.array2string(a, separator=", ", precision=4)
-    return f"shape {tuple(a.shape)}"
-
-
-def _schedule_text(spec) -> str:
-    kind, config = spec
-    return f"keras.optimizers.schedules.{kind}({_fmt_hp(dict(config))})"
-
-
-def _describe_one_step(kind: str, hp: str, call: Call) -> str:
-    w, g = call.args
-    return f"{kind}({hp}): one apply() on a float64 variable w = {_shape_text(w)} with gradient {_shape_text(g)}"
-
-
-def _describe_steps(dtype: str):
-    def describe(kind: str, hp: str, call: Call) -> str:
-        w0, grads = call.args
-        return (f"{kind}({hp}): {len(grads)} apply() steps on a {dtype} variable of shape "
-                f"{tuple(np.shape(w0))}, a different gradient at each step")
-    return describe
-
-
-def _describe_schedule(kind: str, hp: str, call: Call) -> str:
-    w0, grads, spec = call.args
-    rates = ", ".join(f"{r:.4g}" for r in schedule_values(spec, len(grads)))
-    extra = f", {hp}" if hp else ""
-    return (f"{kind}(learning_rate={_schedule_text(spec)}{extra}): {len(grads)} steps; the "
-            f"learning rate of the steps is {rates}")
-
-
-def _describe_several(kind: str, hp: str, call: Call) -> str:
-    ws, grads = call.args
-    shapes = ", ".join(str(tuple(np.shape(w))) for w in ws)
-    return f"{kind}({hp}): one optimizer, {len(grads[0])} steps on {len(ws)} variables of shapes {shapes}"
-
-
-def _describe_config(kind: str, hp: str, call: Call) -> str:
-    _, grads, spec = call.args
-    rate = f"learning_rate={_schedule_text(spec)}" + (", " if hp else "") if spec else ""
-    return (f"opt = {kind}({rate}{hp}); opt.get_config(), {kind}.from_config(config) and "
-            f"keras.optimizers.deserialize(keras.optimizers.serialize(opt), custom_objects=...), "
-            f"each copy then taking {len(grads)} steps like opt")
-
-
-def _describe_lecture_path(kind: str, hp: str, call: Call) -> str:
-    start, n_steps = call.args
-    return (f"{kind}({hp}) on f(x, y) = x**2/20 + y**2 from {tuple(start)}, {n_steps} steps "
-            f"(one float64 variable of shape (2,), gradient (x/10, 2y))")
-
-
-def _describe_fit(kind: str, hp: str, call: Call) -> str:
-    x, _, weights, epochs, batch = call.args
-    return (f"model.compile(optimizer={kind}({hp}), loss=SparseCategoricalCrossentropy(from_logits=True)); "
-            f"model.fit on {len(x)} digits (64 -> 16 ReLU -> 10, float32), {epochs} epochs, "
-            f"batch_size={batch}, no shuffling")
-
-
-# How a case of each scenario reads (what a mistaken optimizer returns in each scenario is the
-# table ``optimizers_diagnoses.MISTAKEN``).
-DESCRIBE = {"one_step": _describe_one_step, "steps": _describe_steps("float64"),
-            "steps_float32": _describe_steps("float32"), "steps_with_schedule": _describe_schedule,
-            "several_variables": _describe_several, "config_round_trip": _describe_config,
-            "lecture_path": _describe_lecture_path, "fit_digits": _describe_fit}
-
-
-def describe_for(kind: str, scenario: str):
-    text = DESCRIBE[scenario]
-
-    def describe(call: Call) -> str:
-        return text(kind, _fmt_hp(call.kwargs), call)
-    return describe
-
-
-def describe_minimize(call: Call) -> str:
-    kind, options = call.args
-    arguments = ", ".join([f"keras.optimizers.{kind}({_fmt_hp(options)})"]
-                          + [f"{k}={v!r}" for k, v in call.kwargs.items()])
-    return f"minimize_2d({arguments})"
 
 
 # Custom comparisons (compare_path, compare_config_for, compare_fit) are public, in

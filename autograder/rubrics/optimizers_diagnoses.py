@@ -111,7 +111,7 @@ def _path_gradient(i, w):
 
 
 # What an optimizer with a mistake returns in each scenario: one entry a scenario (the table
-# that the descriptions in ``rubrics/optimizers.py`` mirror).
+# that the descriptions in ``rubrics/optimizers_descriptions.py`` mirror).
 
 
 def _one_step(kind: str, hp: dict, call: Call, mistake):

@@ -19,7 +19,8 @@ what each returns) on the student's class in the sandbox and on the reference cl
   4.7 ends training without an early stop, where the best weights must come back all the same.
 
 The NumPy models (``bn_cycle``, ``simulate``), the mistakes and their hints are in
-``regularization_diagnoses.py``; this file has the cases and the checks.
+``regularization_diagnoses.py``, how each case reads in the feedback (translatable) in
+``regularization_descriptions.py``; this file has the cases and the checks.
 
 Which student classes each check calls: each check builds only the class it grades, next to
 Keras' own layers, losses and optimizers (``model.fit``, a ``Dense`` layer with the student's
@@ -29,8 +30,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.exercises.regularization_compare import compare_bn_fit, compare_bn_weights, compare_dropout_fit, compare_es_fit, compare_l2_dense, compare_dropout_statistics, compare_fresh_masks, compare_l2_config, compare_zero_fraction, constructor_args, fmt_seq
+from autograder.exercises.regularization_compare import compare_bn_fit, compare_bn_weights, compare_dropout_fit, compare_es_fit, compare_l2_dense, compare_dropout_statistics, compare_fresh_masks, compare_l2_config, compare_zero_fraction
 from autograder.engine.rubric import Call, Check, Rubric
+from autograder.rubrics.regularization_descriptions import (
+    describe_bn, describe_bn_fit, describe_bn_weights, describe_dropout, describe_dropout_fit, describe_es,
+    describe_es_fit, describe_es_reuse, describe_l2, describe_l2_dense,
+)
 from autograder.rubrics.regularization_diagnoses import (  # noqa: F401 (bn_cycle, simulate: for tests)
     D_DROPOUT_BY_RATE, D_DROPOUT_NO_SCALING, D_DROPOUT_TIMES_KEEP, D_ES_EARLY, D_ES_LATE,
     D_ES_NOT_RESTORED, D_ES_TIES, D_L2_GRAD_NO_HALF, D_L2_MEAN, D_L2_NO_HALF, D_L2_NO_LAMBDA,
@@ -53,18 +58,6 @@ def _seed(rng) -> int:
 
 def _dropout_call(shape, rate, seed, rng) -> Call:
     return Call((tuple(shape), _seed(rng)), {"rate": rate, "seed": seed})
-
-
-def describe_dropout(call: Call) -> str:
-    shape, _ = call.args
-    kwargs = dict(call.kwargs)
-    rate = kwargs.pop("rate")
-    return f"Dropout({constructor_args(kwargs, repr(rate))}) on an input of shape {tuple(shape)}"
-
-
-def describe_dropout_fit(call: Call) -> str:
-    return (f"Dropout({call.kwargs['rate']!r}, seed={call.kwargs['seed']!r}) between two Dense layers, "
-            "model.fit on 64 samples")
 
 
 def cases_dropout_fraction(rng):
@@ -117,28 +110,6 @@ def _bn_call(rng, shape, n_train, n_infer, kwargs=None, gamma_beta=False) -> Cal
     return Call((train, infer, gamma, beta), dict(kwargs or {}))
 
 
-def describe_bn(call: Call) -> str:
-    train, infer, gamma, beta = call.args
-    parts = [f"BatchNormalization({constructor_args(call.kwargs)})"]
-    if gamma is not None:
-        parts.append("with gamma and beta set to non-default values,")
-    if train:
-        parts.append(f"called with training=True on {len(train)} batch(es) of shape "
-                     f"{tuple(np.shape(train[0]))}")
-    if infer:
-        parts.append(("then" if train else "called") + f" at inference on {len(infer)} batch(es) "
-                     "(training=False, then a plain layer(x))")
-    return " ".join(parts)
-
-
-def describe_bn_weights(call: Call) -> str:
-    return f"BatchNormalization({constructor_args(call.kwargs)}).build({tuple(call.args[0])})"
-
-
-def describe_bn_fit(call: Call) -> str:
-    return "BatchNormalization() followed by Dense(1), model.fit for 4 epochs on 64 samples of 6 features"
-
-
 def cases_bn_weights(rng):
     return [Call(((16, 3),)), Call(((4, 5, 5, 2),), {"momentum": 0.9}),
             Call(((8, 7),), {"epsilon": 1e-5})]
@@ -175,17 +146,6 @@ def cases_bn_hidden(rng):
 
 
 # --- L2WeightDecay -----------------------------------------------------------------------
-
-
-def describe_l2(call: Call) -> str:
-    w = np.asarray(call.args[0])
-    return f"L2WeightDecay({constructor_args(call.kwargs)}) on a weight W of shape {w.shape}"
-
-
-def describe_l2_dense(call: Call) -> str:
-    w, lr, steps = call.args
-    return (f"Dense({np.shape(w)[1]}, kernel_regularizer=L2WeightDecay({constructor_args(call.kwargs)})), "
-            f"model.losses, then {steps} SGD steps (learning rate {lr:g}) on all-zero inputs")
 
 
 def cases_l2_value(rng):
@@ -229,26 +189,6 @@ def _es_call(val_losses, patience=None, restore=None, monitor=None, losses=None)
     if restore is not None:
         kwargs["restore_best_weights"] = restore
     return Call((val, train), kwargs)
-
-
-def describe_es(call: Call) -> str:
-    val, train = call.args
-    text = f"EarlyStopping({constructor_args(call.kwargs)}) with val_loss per epoch {fmt_seq(val)}"
-    if call.kwargs.get("monitor", "val_loss") != "val_loss":
-        text += f" and loss per epoch {fmt_seq(train)}"
-    return text
-
-
-def describe_es_reuse(call: Call) -> str:
-    runs = "; then ".join(f"val_loss {fmt_seq(v)}, loss {fmt_seq(t)}" for v, t in call.args)
-    return f"one EarlyStopping({constructor_args(call.kwargs)}) instance used for two trainings: {runs}"
-
-
-def describe_es_fit(call: Call) -> str:
-    lr, epochs = call.args
-    return (f"model.fit(epochs={epochs}, callbacks=[EarlyStopping({constructor_args(call.kwargs)})]) of a "
-            f"one-weight model from 0 towards 1 (SGD, learning rate {lr:g}) whose validation "
-            "targets want 0.5: val_loss falls, then rises")
 
 
 def cases_es_stop(rng):
