@@ -5,7 +5,7 @@ English is the source language and the default. Two gettext domains:
 * ``dlgrade``: the engine's and channels' own words (CLI messages and errors, verdicts,
   table headings, feedback lines, markdown feedback, summary.md, Gradescope text), marked
   with :func:`_` and compiled to ``autograder/locale/<lang>/LC_MESSAGES/dlgrade.mo``;
-* ``rubrics``: the rubric modules' check names, hints and diagnoses, looked up with
+* ``rubrics``: the rubric modules' check names, hints, diagnoses and case descriptions, looked up with
   :func:`rubric_text` (``autograder/rubrics/locale/<lang>/LC_MESSAGES/rubrics.mo``); a text
   with no translation is shown unchanged.
 
