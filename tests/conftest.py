@@ -35,18 +35,21 @@ def corpus() -> list[tuple[str, str, list[str]]]:
 
 
 class Grader:
-    """Grades files with a sandbox and reference kept for the whole test session."""
+    """Grades files with a sandbox and reference kept for the whole test session: as `dlgrade
+    grade` does (``channels/batch.py``), a submission that imports Keras/TensorFlow gets a
+    zygote with TensorFlow preloaded (else each of its forked children imports it anew)."""
 
     def __init__(self) -> None:
-        self._open: dict[str, tuple] = {}
+        self._open: dict[tuple[str, bool], tuple] = {}
 
     def __call__(self, assignment: str, path, hidden: bool = True) -> dict:
-        if assignment not in self._open:
+        loaded = submission.load(path)
+        key = (assignment, loaded.uses_tensorflow)
+        if key not in self._open:
             a = course.get(assignment)
             rubric = a.rubric()
-            self._open[assignment] = (rubric, Reference(a), grading.make_sandbox(rubric))
-        rubric, reference, sandbox = self._open[assignment]
-        loaded = submission.load(path)
+            self._open[key] = (rubric, Reference(a), grading.make_sandbox(rubric, tensorflow=key[1]))
+        rubric, reference, sandbox = self._open[key]
         # The result object as a dict (``Result.to_json``), what the contract and the rubric tests read.
         return grading.grade_submission(loaded, rubric, reference, sandbox, hidden=hidden).to_json()
 
